@@ -1,0 +1,53 @@
+package org.socialvp.wschat;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.lang.System.Logger.Level;
+import org.socialvp.wschat.broker.Broker;
+import org.socialvp.wschat.broker.Client;
+
+/**
+ * The WebSocket endpoint at {@code /wschat}: one instance per connection, delegating everything to
+ * the {@link Broker}.
+ *
+ * <p>Text arrives as parts ({@code last} marks the end of a message) so that the container's
+ * per-connection buffer can stay small while the broker assembles the rare large message up to
+ * {@code wschat.maxMessageBytes}. There is no binary handler: the container closes a connection
+ * that sends a binary frame with 1003.
+ */
+@ServerEndpoint("/wschat")
+public class ChatEndpoint {
+
+    private static final System.Logger LOG = System.getLogger(ChatEndpoint.class.getName());
+
+    private Broker broker;
+    private Client client;
+
+    @OnOpen
+    public void open(Session session) {
+        broker = WsChatLifecycle.broker();
+        client = broker.open(session, Broker.LOBBY);
+    }
+
+    @OnMessage
+    public void text(String part, boolean last) {
+        broker.receive(client, part, last);
+    }
+
+    @OnClose
+    public void close(CloseReason reason) {
+        if (client != null) {
+            broker.closed(client, reason);
+        }
+    }
+
+    @OnError
+    public void error(Throwable error) {
+        LOG.log(Level.DEBUG, () -> (client == null ? "connection" : client.toString()) + " error: " + error);
+    }
+}

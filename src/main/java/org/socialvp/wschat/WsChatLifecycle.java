@@ -1,0 +1,59 @@
+package org.socialvp.wschat;
+
+import jakarta.json.spi.JsonProvider;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.annotation.WebListener;
+import java.lang.System.Logger.Level;
+import org.socialvp.wschat.broker.Broker;
+import org.socialvp.wschat.config.InvalidSettingException;
+import org.socialvp.wschat.config.Settings;
+
+/**
+ * Starts the broker when the WAR is deployed and stops it when it is undeployed.
+ *
+ * <p>The endpoint instances the container creates per connection find the broker through
+ * {@link #broker()}: a static field, which is per WAR because each web application has its own
+ * class loader. The container only accepts connections once this listener has run.
+ */
+@WebListener
+public class WsChatLifecycle implements ServletContextListener {
+
+    private static final System.Logger LOG = System.getLogger(WsChatLifecycle.class.getName());
+
+    private static volatile Broker broker;
+
+    /** The broker of this deployment. */
+    public static Broker broker() {
+        Broker running = broker;
+        if (running == null) {
+            throw new IllegalStateException("WSChat is not running");
+        }
+        return running;
+    }
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        Settings settings;
+        try {
+            settings = Settings.load(key -> System.getProperty(key, context.getInitParameter(key)));
+        } catch (InvalidSettingException e) {
+            LOG.log(Level.ERROR, "WSChat not started: " + e.getMessage());
+            throw e;
+        }
+        broker = new Broker(settings, JsonProvider.provider());
+        LOG.log(Level.INFO, () -> "WSChat started: " + settings);
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        Broker stopping = broker;
+        broker = null;
+        if (stopping != null) {
+            stopping.shutdown();
+        }
+        LOG.log(Level.INFO, "WSChat stopped");
+    }
+}

@@ -1,0 +1,115 @@
+package org.socialvp.wschat.broker;
+
+import jakarta.websocket.Session;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * One connection: its room, its name once identified, its outbox, and the part of an incoming
+ * message received so far.
+ */
+public final class Client {
+
+    private final Session session;
+    private final Room room;
+    private final Outbox outbox;
+    private final AtomicBoolean gone = new AtomicBoolean();
+    /**
+     * Written only by the connection's own read thread (identify); read by any thread. Volatile,
+     * and paired with {@link #gone}, so that a close racing an identify always releases the name.
+     */
+    private volatile String name;
+
+    /** The message being assembled from parts; touched only by the connection's read thread. */
+    private StringBuilder partial;
+
+    /**
+     * @param outboxFactory builds this client's outbox; it receives the client so the outbox's
+     *        overflow action can name it
+     */
+    Client(Session session, Room room, Function<Client, Outbox> outboxFactory) {
+        this.session = session;
+        this.room = room;
+        this.outbox = outboxFactory.apply(this);
+    }
+
+    /** The container's session id, used in logs. */
+    public String id() {
+        return session.getId();
+    }
+
+    Session session() {
+        return session;
+    }
+
+    Room room() {
+        return room;
+    }
+
+    Outbox outbox() {
+        return outbox;
+    }
+
+    String name() {
+        return name;
+    }
+
+    void name(String name) {
+        this.name = name;
+    }
+
+    boolean isIdentified() {
+        return name != null;
+    }
+
+    /** Marks the client as gone; {@code true} only for the first caller. */
+    boolean leave() {
+        return gone.compareAndSet(false, true);
+    }
+
+    boolean isGone() {
+        return gone.get();
+    }
+
+    /**
+     * Adds one part of an incoming text message.
+     *
+     * @return the whole message once {@code last} is true, {@code null} while parts are missing
+     * @throws MessageTooBigException when the message passes {@code maxBytes} UTF-8 bytes
+     */
+    String collect(String part, boolean last, int maxBytes) throws MessageTooBigException {
+        if (partial == null && last) {
+            if (Utf8.exceeds(part, maxBytes)) {
+                throw new MessageTooBigException();
+            }
+            return part;
+        }
+        if (partial == null) {
+            partial = new StringBuilder(part.length() * 2);
+        }
+        partial.append(part);
+        if (Utf8.exceeds(partial, maxBytes)) {
+            partial = null;
+            throw new MessageTooBigException();
+        }
+        if (!last) {
+            return null;
+        }
+        String message = partial.toString();
+        partial = null;
+        return message;
+    }
+
+    @Override
+    public String toString() {
+        return "conn=" + id() + " room=" + room.name();
+    }
+
+    /** An incoming message larger than {@code wschat.maxMessageBytes}. */
+    static final class MessageTooBigException extends Exception {
+
+        MessageTooBigException() {
+            super("message too big", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.socialvp.wschat.broker;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One watch party: its identified clients by name.
+ *
+ * <p>Reads on the message path ({@link #find}, {@link #identified}) are lock-free reads of a
+ * {@link ConcurrentHashMap}. A name is claimed with one atomic {@code putIfAbsent} and released
+ * with {@code remove(name, client)}, so of many connections racing for a name exactly one wins and
+ * a client can only ever release a name it holds.
+ *
+ * <p>{@link #connections} counts open connections (identified or not); it is only read and
+ * written inside {@code ConcurrentHashMap.compute} on this room's key in {@link Rooms}, which
+ * is what creates and removes rooms without losing a joiner.
+ */
+final class Room {
+
+    private final String name;
+    private final Frame init;
+    private final ConcurrentHashMap<String, Client> members = new ConcurrentHashMap<>();
+    /** Guarded by {@link Rooms}' {@code compute} on {@link #name}. */
+    int connections;
+
+    Room(String name, Frame init) {
+        this.name = name;
+        this.init = init;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** The init frame every connection of this room receives first. */
+    Frame init() {
+        return init;
+    }
+
+    /** Claims {@code name} for {@code client}; {@code false} if another client holds it. */
+    boolean claim(String name, Client client) {
+        Client holder = members.putIfAbsent(name, client);
+        return holder == null || holder == client;
+    }
+
+    /** Releases {@code name} if {@code client} holds it; {@code true} if it did. */
+    boolean release(String name, Client client) {
+        return members.remove(name, client);
+    }
+
+    Client find(String name) {
+        return members.get(name);
+    }
+
+    /** The identified clients, weakly consistent: safe to iterate while others join and leave. */
+    Collection<Client> identified() {
+        return members.values();
+    }
+
+    int identifiedCount() {
+        return members.size();
+    }
+
+    List<String> sortedNames() {
+        return members.keySet().stream().sorted().toList();
+    }
+}

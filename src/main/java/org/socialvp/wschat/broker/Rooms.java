@@ -1,0 +1,51 @@
+package org.socialvp.wschat.broker;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The rooms that have at least one connection, by name.
+ *
+ * <p>A room is created by the first {@link #join} and removed by the {@link #leave} of its last
+ * connection. Both run inside {@code ConcurrentHashMap.compute} on the room's name, which makes
+ * "count this connection in" and "remove the room if it is now empty" atomic with respect to each
+ * other: a join racing the removal either lands in the old room before it is removed (and so keeps
+ * it) or creates a fresh one. Looking a room up never locks.
+ */
+final class Rooms {
+
+    private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
+    private final Function<String, Frame> initFrame;
+
+    /** @param initFrame the init frame of a newly created room, from its name */
+    Rooms(Function<String, Frame> initFrame) {
+        this.initFrame = initFrame;
+    }
+
+    /** Counts one more connection into the room {@code name}, creating it if needed. */
+    Room join(String name) {
+        return rooms.compute(name, (key, existing) -> {
+            Room room = existing != null ? existing : new Room(key, initFrame.apply(key));
+            room.connections++;
+            return room;
+        });
+    }
+
+    /** Counts one connection out of {@code room}; the last one out removes it. */
+    void leave(Room room) {
+        rooms.computeIfPresent(room.name(), (key, current) -> {
+            if (current != room) {
+                return current;
+            }
+            return --current.connections == 0 ? null : current;
+        });
+    }
+
+    Room get(String name) {
+        return rooms.get(name);
+    }
+
+    int size() {
+        return rooms.size();
+    }
+}

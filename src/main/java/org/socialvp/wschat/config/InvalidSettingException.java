@@ -1,0 +1,17 @@
+package org.socialvp.wschat.config;
+
+/** A configured value that does not parse; the message names the key so the operator can fix it. */
+public final class InvalidSettingException extends IllegalArgumentException {
+
+    private final String key;
+
+    public InvalidSettingException(String key, String value, String problem) {
+        super("Invalid setting " + key + "='" + value + "': " + problem);
+        this.key = key;
+    }
+
+    /** The full key, e.g. {@code wschat.maxMessageBytes}. */
+    public String key() {
+        return key;
+    }
+}

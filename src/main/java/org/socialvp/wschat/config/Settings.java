@@ -1,0 +1,139 @@
+package org.socialvp.wschat.config;
+
+import java.util.Arrays;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every WSChat setting, read once when the WAR starts and never changed afterwards.
+ *
+ * <p>Keys, defaults and meaning are listed in {@code PROTOCOL.md} §7 and documented in
+ * {@code WEB-INF/web.xml}. {@link #load} takes a source that already applies the precedence
+ * (system property over container parameter over web.xml); a value that does not parse fails with
+ * an {@link InvalidSettingException} naming the key.
+ *
+ * @param maxMessageBytes largest accepted text message in UTF-8 bytes (close 1009 beyond)
+ * @param maxJsonDepth deepest accepted nesting of arrays/objects (outcome 400 beyond)
+ * @param identifyTimeoutSeconds time allowed to identify (close 1008 after)
+ * @param rateLimitPerSecond token bucket refill rate per connection, 0 = off
+ * @param rateLimitBurst token bucket size per connection, 0 = off
+ * @param sendQueueMaxBytes bytes allowed to wait in one outbox (close 1013 beyond)
+ * @param pingIntervalSeconds seconds between pings
+ * @param pongTimeoutSeconds seconds to wait for a pong
+ * @param maxConnectionsPerRoom connections per room, 0 = unlimited
+ * @param maxConnections connections per server, 0 = unlimited
+ * @param allowedOrigins exact origins allowed besides same-origin and no-origin requests
+ * @param allowAllOrigins whether {@code allowedOrigins} was {@code *}
+ */
+public record Settings(
+        int maxMessageBytes,
+        int maxJsonDepth,
+        int identifyTimeoutSeconds,
+        int rateLimitPerSecond,
+        int rateLimitBurst,
+        long sendQueueMaxBytes,
+        int pingIntervalSeconds,
+        int pongTimeoutSeconds,
+        int maxConnectionsPerRoom,
+        int maxConnections,
+        Set<String> allowedOrigins,
+        boolean allowAllOrigins) {
+
+    public static final String PREFIX = "wschat.";
+
+    /** The keys WSChat reads, each with its default as written in web.xml. */
+    public enum Key {
+        MAX_MESSAGE_BYTES("maxMessageBytes", "65536"),
+        MAX_JSON_DEPTH("maxJsonDepth", "64"),
+        IDENTIFY_TIMEOUT_SECONDS("identifyTimeoutSeconds", "30"),
+        RATE_LIMIT_PER_SECOND("rateLimitPerSecond", "50"),
+        RATE_LIMIT_BURST("rateLimitBurst", "100"),
+        SEND_QUEUE_MAX_BYTES("sendQueueMaxBytes", "1048576"),
+        PING_INTERVAL_SECONDS("pingIntervalSeconds", "25"),
+        PONG_TIMEOUT_SECONDS("pongTimeoutSeconds", "10"),
+        MAX_CONNECTIONS_PER_ROOM("maxConnectionsPerRoom", "0"),
+        MAX_CONNECTIONS("maxConnections", "10000"),
+        ALLOWED_ORIGINS("allowedOrigins", "");
+
+        private final String name;
+        private final String defaultValue;
+
+        Key(String shortName, String defaultValue) {
+            this.name = PREFIX + shortName;
+            this.defaultValue = defaultValue;
+        }
+
+        /** The full key, e.g. {@code wschat.maxMessageBytes}. */
+        public String key() {
+            return name;
+        }
+
+        public String defaultValue() {
+            return defaultValue;
+        }
+    }
+
+    public Settings {
+        allowedOrigins = Set.copyOf(allowedOrigins);
+    }
+
+    /** The settings when nothing is configured. */
+    public static Settings defaults() {
+        return load(key -> null);
+    }
+
+    /**
+     * Builds the settings from {@code source}, which maps a full key to its configured value or
+     * {@code null} when the key is not set anywhere.
+     *
+     * @throws InvalidSettingException naming the first key whose value does not parse
+     */
+    public static Settings load(Function<String, String> source) {
+        Reader reader = new Reader(source);
+        String origins = reader.text(Key.ALLOWED_ORIGINS);
+        Set<String> originList = Arrays.stream(origins.split(","))
+                .map(String::trim)
+                .filter(origin -> !origin.isEmpty())
+                .collect(Collectors.toSet());
+        return new Settings(
+                reader.number(Key.MAX_MESSAGE_BYTES, 1),
+                reader.number(Key.MAX_JSON_DEPTH, 1),
+                reader.number(Key.IDENTIFY_TIMEOUT_SECONDS, 1),
+                reader.number(Key.RATE_LIMIT_PER_SECOND, 0),
+                reader.number(Key.RATE_LIMIT_BURST, 0),
+                reader.number(Key.SEND_QUEUE_MAX_BYTES, 1),
+                reader.number(Key.PING_INTERVAL_SECONDS, 1),
+                reader.number(Key.PONG_TIMEOUT_SECONDS, 1),
+                reader.number(Key.MAX_CONNECTIONS_PER_ROOM, 0),
+                reader.number(Key.MAX_CONNECTIONS, 0),
+                originList.contains("*") ? Set.of() : originList,
+                originList.contains("*"));
+    }
+
+    /** Whether the token bucket is switched on. */
+    public boolean rateLimited() {
+        return rateLimitPerSecond > 0 && rateLimitBurst > 0;
+    }
+
+    private record Reader(Function<String, String> source) {
+
+        String text(Key key) {
+            String value = source.apply(key.key());
+            return value == null ? key.defaultValue() : value.trim();
+        }
+
+        int number(Key key, int minimum) {
+            String value = text(key);
+            try {
+                int number = Integer.parseInt(value);
+                if (number < minimum) {
+                    throw new InvalidSettingException(key.key(), value, "must be at least " + minimum);
+                }
+                return number;
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(key.key(), value, "is not a whole number");
+            }
+        }
+    }
+}

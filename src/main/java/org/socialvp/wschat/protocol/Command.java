@@ -1,0 +1,26 @@
+package org.socialvp.wschat.protocol;
+
+import jakarta.json.JsonValue;
+
+/**
+ * A client → server frame, as {@link CommandDecoder} produced it: every field present, of the
+ * right type and valid. The payload of a send is kept as the {@link JsonValue} that arrived.
+ */
+public sealed interface Command {
+
+    /** {@code {"command":"identify","name":…}}: claim (or change to) a name. */
+    record Identify(String name) implements Command {
+    }
+
+    /** {@code {"command":"broadcast","message":…}}: to every other identified client of the room. */
+    record Broadcast(JsonValue message) implements Command {
+    }
+
+    /** {@code {"command":"message","to":…,"message":…}}: to one identified client of the room. */
+    record Message(String to, JsonValue message) implements Command {
+    }
+
+    /** {@code {"command":"list"}}: the identified names of the room. */
+    record ListNames() implements Command {
+    }
+}

@@ -1,0 +1,187 @@
+package org.socialvp.wschat.protocol;
+
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+import jakarta.json.stream.JsonLocation;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
+import jakarta.json.stream.JsonParsingException;
+import jakarta.websocket.DecodeException;
+import jakarta.websocket.Decoder;
+import java.io.StringReader;
+import java.util.Map;
+
+/**
+ * Turns one client text frame into a {@link Command}, or a {@link DecodeException} whose message is
+ * the human text of the 400 outcome ("Missing 'to' field!", "Unknown command 'dance'", …).
+ *
+ * <p>Hostile input is stopped by the parser before anything recursive sees it: the parser factory
+ * is built with Parsson's depth limit in its config map, so a 100,000-deep document fails at depth
+ * {@code maxDepth} while streaming, and {@link #readValue} (which recurses once per nesting level)
+ * never goes deeper than that. Numbers are checked as text and kept as text ({@link LiteralNumber});
+ * no {@code BigDecimal} is ever built from a 10,000-digit literal.
+ *
+ * <p>Stateless apart from the factory: one instance serves every connection concurrently.
+ */
+public final class CommandDecoder implements Decoder.Text<Command> {
+
+    /** Longest number literal accepted; Parsson's own default for BigDecimal sources. */
+    public static final int MAX_NUMBER_LENGTH = 1100;
+    /** Largest decimal exponent accepted; Parsson's own default BigInteger scale limit. */
+    public static final int MAX_NUMBER_EXPONENT = 100_000;
+    /** Longest command name echoed back in an "Unknown command" outcome. */
+    private static final int MAX_ECHOED_COMMAND = 64;
+    public static final int MAX_NAME_CODE_POINTS = 64;
+
+    private final JsonProvider provider;
+    private final JsonParserFactory parserFactory;
+
+    /**
+     * @param provider the WAR's one JSON-P provider
+     * @param maxDepth the deepest nesting accepted, counting the frame's own object as 1
+     */
+    public CommandDecoder(JsonProvider provider, int maxDepth) {
+        this.provider = provider;
+        this.parserFactory = provider.createParserFactory(Map.of(
+                "org.eclipse.parsson.maxDepth", maxDepth,
+                "org.eclipse.parsson.maxBigDecimalLength", MAX_NUMBER_LENGTH,
+                "org.eclipse.parsson.maxBigIntegerScale", MAX_NUMBER_EXPONENT));
+    }
+
+    @Override
+    public boolean willDecode(String text) {
+        return true;
+    }
+
+    @Override
+    public Command decode(String text) throws DecodeException {
+        return toCommand(text, parse(text));
+    }
+
+    private JsonObject parse(String text) throws DecodeException {
+        try (JsonParser parser = parserFactory.createParser(new StringReader(text))) {
+            if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
+                throw invalid(text, "Message must be a JSON object");
+            }
+            JsonObject frame = readObject(text, parser);
+            if (parser.hasNext()) {
+                throw invalid(text, "Message must be a single JSON object");
+            }
+            return frame;
+        } catch (JsonParsingException e) {
+            JsonLocation at = e.getLocation();
+            throw invalid(text, "Message is not valid JSON (line " + at.getLineNumber()
+                    + ", column " + at.getColumnNumber() + ")");
+        } catch (RuntimeException e) {
+            // Parsson's own limits (nesting depth) surface as plain runtime exceptions.
+            throw invalid(text, "Message is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private JsonObject readObject(String text, JsonParser parser) throws DecodeException {
+        JsonObjectBuilder object = provider.createObjectBuilder();
+        for (JsonParser.Event event = parser.next(); event != JsonParser.Event.END_OBJECT; event = parser.next()) {
+            String key = parser.getString();
+            object.add(key, readValue(text, parser, parser.next()));
+        }
+        return object.build();
+    }
+
+    private JsonValue readValue(String text, JsonParser parser, JsonParser.Event event) throws DecodeException {
+        switch (event) {
+            case START_OBJECT:
+                return readObject(text, parser);
+            case START_ARRAY:
+                JsonArrayBuilder array = provider.createArrayBuilder();
+                for (JsonParser.Event item = parser.next(); item != JsonParser.Event.END_ARRAY; item = parser.next()) {
+                    array.add(readValue(text, parser, item));
+                }
+                return array.build();
+            case VALUE_STRING:
+                return provider.createValue(parser.getString());
+            case VALUE_NUMBER:
+                return number(text, parser.getString());
+            case VALUE_TRUE:
+                return JsonValue.TRUE;
+            case VALUE_FALSE:
+                return JsonValue.FALSE;
+            case VALUE_NULL:
+                return JsonValue.NULL;
+            default:
+                throw invalid(text, "Message is not valid JSON");
+        }
+    }
+
+    private static JsonValue number(String text, String literal) throws DecodeException {
+        if (literal.length() > MAX_NUMBER_LENGTH) {
+            throw invalid(text, "Number too long: more than " + MAX_NUMBER_LENGTH + " characters");
+        }
+        int e = Math.max(literal.indexOf('e'), literal.indexOf('E'));
+        if (e >= 0) {
+            String exponent = literal.substring(e + 1).replaceFirst("^[+-]", "").replaceFirst("^0+(?=.)", "");
+            if (exponent.length() > 6 || Integer.parseInt(exponent) > MAX_NUMBER_EXPONENT) {
+                throw invalid(text, "Number out of range: exponent beyond " + MAX_NUMBER_EXPONENT);
+            }
+        }
+        return new LiteralNumber(literal);
+    }
+
+    private static Command toCommand(String text, JsonObject frame) throws DecodeException {
+        String command = string(text, frame, "command");
+        switch (command) {
+            case "identify":
+                return new Command.Identify(name(text, string(text, frame, "name")));
+            case "broadcast":
+                return new Command.Broadcast(present(text, frame, "message"));
+            case "message":
+                return new Command.Message(string(text, frame, "to"), present(text, frame, "message"));
+            case "list":
+                return new Command.ListNames();
+            default:
+                String shown = command.length() > MAX_ECHOED_COMMAND
+                        ? command.substring(0, MAX_ECHOED_COMMAND) + "…" : command;
+                throw invalid(text, "Unknown command '" + shown + "'");
+        }
+    }
+
+    private static JsonValue present(String text, JsonObject frame, String field) throws DecodeException {
+        JsonValue value = frame.get(field);
+        if (value == null) {
+            throw invalid(text, "Missing '" + field + "' field!");
+        }
+        return value;
+    }
+
+    private static String string(String text, JsonObject frame, String field) throws DecodeException {
+        JsonValue value = present(text, frame, field);
+        if (!(value instanceof JsonString string)) {
+            throw invalid(text, "Field '" + field + "' must be a string");
+        }
+        return string.getString();
+    }
+
+    /** Applies the name rules of PROTOCOL.md §1: 1–64 code points, not blank, no control characters. */
+    private static String name(String text, String name) throws DecodeException {
+        int length = name.codePointCount(0, name.length());
+        if (length == 0 || length > MAX_NAME_CODE_POINTS) {
+            throw invalid(text, "Name must be 1 to " + MAX_NAME_CODE_POINTS + " characters long");
+        }
+        if (name.isBlank()) {
+            throw invalid(text, "Name must not be blank");
+        }
+        boolean allowed = name.codePoints().allMatch(c -> !Character.isISOControl(c)
+                && Character.getType(c) != Character.SURROGATE);
+        if (!allowed) {
+            throw invalid(text, "Name must not contain control characters");
+        }
+        return name;
+    }
+
+    private static DecodeException invalid(String text, String reason) {
+        return new DecodeException(text, reason);
+    }
+}
