@@ -19,10 +19,10 @@ import java.util.Map;
  * Turns one client text frame into a {@link Command}, or a {@link DecodeException} whose message is
  * the human text of the 400 outcome ("Missing 'to' field!", "Unknown command 'dance'", …).
  *
- * <p>Hostile input is stopped by the parser before anything recursive sees it: the parser factory
- * is built with Parsson's depth limit in its config map, so a 100,000-deep document fails at depth
- * {@code maxDepth} while streaming, and {@link #readValue} (which recurses once per nesting level)
- * never goes deeper than that. Numbers are checked as text and kept as text ({@link LiteralNumber});
+ * <p>Hostile input is stopped before anything recursive goes deep: {@link #readValue} recurses
+ * once per nesting level and refuses level {@code maxDepth + 1}, and the parser factory carries
+ * Parsson's own depth limit in its config map one level above that as a backstop, so a
+ * 100,000-deep document fails after 65 levels while streaming. Numbers are checked as text and kept as text ({@link LiteralNumber});
  * no {@code BigDecimal} is ever built from a 10,000-digit literal.
  *
  * <p>Stateless apart from the factory: one instance serves every connection concurrently.
@@ -39,6 +39,7 @@ public final class CommandDecoder implements Decoder.Text<Command> {
 
     private final JsonProvider provider;
     private final JsonParserFactory parserFactory;
+    private final int maxDepth;
 
     /**
      * @param provider the WAR's one JSON-P provider
@@ -46,8 +47,10 @@ public final class CommandDecoder implements Decoder.Text<Command> {
      */
     public CommandDecoder(JsonProvider provider, int maxDepth) {
         this.provider = provider;
+        this.maxDepth = maxDepth;
+        // Parsson refuses depth >= its maxDepth; ours refuses depth > maxDepth first, with a clear message.
         this.parserFactory = provider.createParserFactory(Map.of(
-                "org.eclipse.parsson.maxDepth", maxDepth,
+                "org.eclipse.parsson.maxDepth", maxDepth + 2,
                 "org.eclipse.parsson.maxBigDecimalLength", MAX_NUMBER_LENGTH,
                 "org.eclipse.parsson.maxBigIntegerScale", MAX_NUMBER_EXPONENT));
     }
@@ -67,7 +70,7 @@ public final class CommandDecoder implements Decoder.Text<Command> {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
                 throw invalid(text, "Message must be a JSON object");
             }
-            JsonObject frame = readObject(text, parser);
+            JsonObject frame = readObject(text, parser, 1);
             if (parser.hasNext()) {
                 throw invalid(text, "Message must be a single JSON object");
             }
@@ -77,28 +80,32 @@ public final class CommandDecoder implements Decoder.Text<Command> {
             throw invalid(text, "Message is not valid JSON (line " + at.getLineNumber()
                     + ", column " + at.getColumnNumber() + ")");
         } catch (RuntimeException e) {
-            // Parsson's own limits (nesting depth) surface as plain runtime exceptions.
+            // Parsson's backstop limits surface as plain runtime exceptions.
             throw invalid(text, "Message is not valid JSON: " + e.getMessage());
         }
     }
 
-    private JsonObject readObject(String text, JsonParser parser) throws DecodeException {
+    /** Reads the members of an object whose START_OBJECT, at nesting level {@code depth}, was just read. */
+    private JsonObject readObject(String text, JsonParser parser, int depth) throws DecodeException {
         JsonObjectBuilder object = provider.createObjectBuilder();
         for (JsonParser.Event event = parser.next(); event != JsonParser.Event.END_OBJECT; event = parser.next()) {
             String key = parser.getString();
-            object.add(key, readValue(text, parser, parser.next()));
+            object.add(key, readValue(text, parser, parser.next(), depth));
         }
         return object.build();
     }
 
-    private JsonValue readValue(String text, JsonParser parser, JsonParser.Event event) throws DecodeException {
+    /** Reads the value that {@code event} starts, inside a container at nesting level {@code depth}. */
+    private JsonValue readValue(String text, JsonParser parser, JsonParser.Event event, int depth)
+            throws DecodeException {
         switch (event) {
             case START_OBJECT:
-                return readObject(text, parser);
+                return readObject(text, parser, deeper(text, depth));
             case START_ARRAY:
+                int level = deeper(text, depth);
                 JsonArrayBuilder array = provider.createArrayBuilder();
                 for (JsonParser.Event item = parser.next(); item != JsonParser.Event.END_ARRAY; item = parser.next()) {
-                    array.add(readValue(text, parser, item));
+                    array.add(readValue(text, parser, item, level));
                 }
                 return array.build();
             case VALUE_STRING:
@@ -114,6 +121,13 @@ public final class CommandDecoder implements Decoder.Text<Command> {
             default:
                 throw invalid(text, "Message is not valid JSON");
         }
+    }
+
+    private int deeper(String text, int depth) throws DecodeException {
+        if (depth >= maxDepth) {
+            throw invalid(text, "Message is nested deeper than " + maxDepth + " levels");
+        }
+        return depth + 1;
     }
 
     private static JsonValue number(String text, String literal) throws DecodeException {

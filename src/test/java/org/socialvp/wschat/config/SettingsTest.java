@@ -1,0 +1,89 @@
+package org.socialvp.wschat.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SettingsTest {
+
+    @Test
+    void defaultsAreThoseOfTheProtocol() {
+        Settings settings = Settings.defaults();
+        assertEquals(65536, settings.maxMessageBytes());
+        assertEquals(64, settings.maxJsonDepth());
+        assertEquals(30, settings.identifyTimeoutSeconds());
+        assertEquals(50, settings.rateLimitPerSecond());
+        assertEquals(100, settings.rateLimitBurst());
+        assertEquals(1048576, settings.sendQueueMaxBytes());
+        assertEquals(25, settings.pingIntervalSeconds());
+        assertEquals(10, settings.pongTimeoutSeconds());
+        assertEquals(0, settings.maxConnectionsPerRoom());
+        assertEquals(10000, settings.maxConnections());
+        assertEquals(Set.of(), settings.allowedOrigins());
+        assertFalse(settings.allowAllOrigins());
+        assertTrue(settings.rateLimited());
+    }
+
+    @Test
+    void webXmlDocumentsEveryKeyWithItsDefault() throws Exception {
+        String webXml = Files.readString(Path.of("webapp/WEB-INF/web.xml"));
+        Matcher param = Pattern.compile(
+                "<param-name>(wschat\\.[^<]+)</param-name>\\s*<param-value>([^<]*)</param-value>").matcher(webXml);
+        Map<String, String> documented = new LinkedHashMap<>();
+        while (param.find()) {
+            documented.put(param.group(1), param.group(2));
+        }
+        Map<String, String> defaults = new LinkedHashMap<>();
+        for (Settings.Key key : Settings.Key.values()) {
+            defaults.put(key.key(), key.defaultValue());
+        }
+        assertEquals(defaults, documented);
+    }
+
+    @Test
+    void configuredValuesReplaceDefaults() {
+        Settings settings = Settings.load(Map.of(
+                "wschat.maxMessageBytes", "1024",
+                "wschat.rateLimitPerSecond", " 0 ",
+                "wschat.allowedOrigins", "https://a.example, https://b.example:8443")::get);
+        assertEquals(1024, settings.maxMessageBytes());
+        assertEquals(0, settings.rateLimitPerSecond());
+        assertFalse(settings.rateLimited());
+        assertEquals(Set.of("https://a.example", "https://b.example:8443"), settings.allowedOrigins());
+    }
+
+    @Test
+    void aStarAllowsEveryOrigin() {
+        Settings settings = Settings.load(Map.of("wschat.allowedOrigins", "*")::get);
+        assertTrue(settings.allowAllOrigins());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "1.5", "", "99999999999", "64k"})
+    void aValueThatDoesNotParseNamesTheKey(String value) {
+        InvalidSettingException failure = assertThrows(InvalidSettingException.class,
+                () -> Settings.load(Map.of("wschat.maxJsonDepth", value)::get));
+        assertEquals("wschat.maxJsonDepth", failure.key());
+        assertTrue(failure.getMessage().contains("wschat.maxJsonDepth"), failure.getMessage());
+    }
+
+    @Test
+    void aValueBelowItsMinimumIsRefused() {
+        InvalidSettingException failure = assertThrows(InvalidSettingException.class,
+                () -> Settings.load(Map.of("wschat.maxMessageBytes", "0")::get));
+        assertEquals("wschat.maxMessageBytes", failure.key());
+        assertThrows(InvalidSettingException.class, () -> Settings.load(Map.of("wschat.maxConnections", "-1")::get));
+    }
+}
