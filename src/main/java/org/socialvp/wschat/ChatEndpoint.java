@@ -8,6 +8,7 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import org.socialvp.wschat.broker.Broker;
 import org.socialvp.wschat.broker.Client;
 
@@ -17,8 +18,8 @@ import org.socialvp.wschat.broker.Client;
  *
  * <p>Text arrives as parts ({@code last} marks the end of a message) so that the container's
  * per-connection buffer can stay small while the broker assembles the rare large message up to
- * {@code wschat.maxMessageBytes}. There is no binary handler: the container closes a connection
- * that sends a binary frame with 1003.
+ * {@code wschat.maxMessageBytes}. The protocol is text only: a binary frame closes the connection
+ * with 1003.
  */
 @ServerEndpoint("/wschat")
 public class ChatEndpoint {
@@ -37,6 +38,11 @@ public class ChatEndpoint {
     @OnMessage
     public void text(String part, boolean last) {
         broker.receive(client, part, last);
+    }
+
+    @OnMessage
+    public void binary(ByteBuffer part, boolean last) {
+        broker.binary(client);
     }
 
     @OnClose

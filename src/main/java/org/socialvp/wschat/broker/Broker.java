@@ -109,6 +109,15 @@ public final class Broker {
         handle(client, command);
     }
 
+    /** A binary frame from {@code client}: the protocol is text only, so the connection is closed with 1003. */
+    public void binary(Client client) {
+        if (client.isGone()) {
+            return;
+        }
+        LOG.log(Level.INFO, () -> client + " closed: binary frame");
+        close(client, new CloseReason(CloseCodes.CANNOT_ACCEPT, "binary frames are not supported"));
+    }
+
     /** The container closed the connection (any reason: clean close, reset, timeout, our own close). */
     public void closed(Client client, CloseReason reason) {
         LOG.log(Level.DEBUG, () -> client + " closed: " + reason.getCloseCode().getCode()

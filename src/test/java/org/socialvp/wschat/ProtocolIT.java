@@ -1,0 +1,338 @@
+package org.socialvp.wschat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.socialvp.wschat.testing.ChatClient;
+import org.socialvp.wschat.testing.Deployments;
+import org.socialvp.wschat.testing.RawClient;
+
+/** Every rule of PROTOCOL.md §1–4, against the WAR deployed in a real Tomcat, over real sockets. */
+@ExtendWith(ArquillianExtension.class)
+class ProtocolIT {
+
+    @ArquillianResource
+    private URL deployment;
+
+    private URI lobby;
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        return Deployments.wschat();
+    }
+
+    @BeforeEach
+    void locate() {
+        lobby = Deployments.lobby(deployment);
+    }
+
+    // §1 Connecting and identifying
+
+    @Test
+    void theInitFrameComesFirst() {
+        try (ChatClient client = ChatClient.connect(lobby)) {
+            JsonObject init = client.init();
+            assertEquals("init", init.getString("type"));
+            assertFalse(init.getString("message").isBlank());
+        }
+    }
+
+    @Test
+    void identifyingWithAFreeNameSucceeds() {
+        try (ChatClient client = ChatClient.connect(lobby)) {
+            JsonObject outcome = client.identify("alice");
+            assertEquals(true, outcome.getBoolean("success"));
+            assertEquals(300, outcome.getInt("code"));
+            assertEquals("Identified successfully!", outcome.getString("message"));
+        }
+    }
+
+    @Test
+    void aNameHeldByAnotherConnectionIsRefusedWith305() {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice");
+                ChatClient impostor = ChatClient.connect(lobby)) {
+            JsonObject outcome = impostor.identify("alice");
+            assertEquals(false, outcome.getBoolean("success"));
+            assertEquals(305, outcome.getInt("code"));
+            assertEquals("Client with that name already exists!", outcome.getString("message"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"command\":\"broadcast\",\"message\":\"hi\"}",
+        "{\"command\":\"message\",\"to\":\"alice\",\"message\":\"hi\"}",
+        "{\"command\":\"list\"}"})
+    void everyCommandBeforeIdentifyIsAnsweredWith10AndDeliversNothing(String command) {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice");
+                ChatClient stranger = ChatClient.connect(lobby)) {
+            stranger.send(command);
+            JsonObject outcome = stranger.next("outcome");
+            assertEquals(false, outcome.getBoolean("success"));
+            assertEquals(10, outcome.getInt("code"));
+            assertEquals("Please identify yourself!", outcome.getString("message"));
+            alice.expectNothingMore();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "7|Field 'name' must be a string",
+        "{}|Field 'name' must be a string",
+        "null|Field 'name' must be a string",
+        "\"\"|Name must be 1 to 64 characters long",
+        "\"   \"|Name must not be blank",
+        "\"a\\nb\"|Name must not contain control characters",
+        "\"a\\u0000b\"|Name must not contain control characters",
+    })
+    void invalidNamesAreRefusedWith400SayingWhy(String nameJson, String reason) {
+        try (ChatClient client = ChatClient.connect(lobby)) {
+            client.send("{\"command\":\"identify\",\"name\":" + nameJson + "}");
+            JsonObject outcome = client.next("outcome");
+            assertEquals(400, outcome.getInt("code"));
+            assertEquals(reason, outcome.getString("message"));
+            assertEquals(300, client.identify("valid").getInt("code"), "the connection still works");
+        }
+    }
+
+    @Test
+    void aNameOfMoreThanSixtyFourCharactersIsRefused() {
+        try (ChatClient client = ChatClient.connect(lobby)) {
+            assertEquals(400, client.identify("x".repeat(65)).getInt("code"));
+            assertEquals(300, client.identify("x".repeat(64)).getInt("code"));
+        }
+    }
+
+    @Test
+    void renamingReleasesTheOldNameAtOnceAndTellsTheOthers() {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice");
+                ChatClient bob = ChatClient.identified(lobby, "bob")) {
+            alice.next("join");
+            assertEquals(300, alice.identify("alicia").getInt("code"));
+            assertEquals("alice", bob.next("quit").getString("who"));
+            assertEquals("alicia", bob.next("join").getString("who"));
+            try (ChatClient newcomer = ChatClient.identified(lobby, "alice")) {
+                bob.next("join");
+                assertEquals("alice", alice.next("join").getString("who"));
+                bob.message("alicia", "\"to the renamed\"");
+                assertEquals("bob", alice.next("message").getString("from"));
+            }
+        }
+    }
+
+    @Test
+    void renamingToATakenNameKeepsTheOldOne() {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice");
+                ChatClient bob = ChatClient.identified(lobby, "bob")) {
+            alice.next("join");
+            assertEquals(305, alice.identify("bob").getInt("code"));
+            bob.message("alice", "1");
+            assertEquals("bob", alice.next("message").getString("from"));
+            bob.expectNothingMore();
+        }
+    }
+
+    @Test
+    void identifyingAgainWithOnesOwnNameSucceedsQuietly() {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice");
+                ChatClient bob = ChatClient.identified(lobby, "bob")) {
+            alice.next("join");
+            assertEquals(300, alice.identify("alice").getInt("code"));
+            bob.expectNothingMore();
+        }
+    }
+
+    // §2 Sending
+
+    @Test
+    void aBroadcastReachesEveryOtherIdentifiedClientButNotTheSender() {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice");
+                ChatClient bob = ChatClient.identified(lobby, "bob");
+                ChatClient carol = ChatClient.identified(lobby, "carol");
+                ChatClient stranger = ChatClient.connect(lobby)) {
+            alice.next("join");
+            alice.next("join");
+            bob.next("join");
+            alice.broadcast("{\"action\":\"play\",\"at\":12.5}");
+            for (ChatClient receiver : new ChatClient[] {bob, carol}) {
+                JsonObject broadcast = receiver.next("broadcast");
+                assertEquals("alice", broadcast.getString("from"));
+                assertEquals("{\"action\":\"play\",\"at\":12.5}", broadcast.get("message").toString());
+            }
+            alice.expectNothingMore();
+            stranger.send("{\"command\":\"list\"}");
+            assertEquals(10, stranger.next("outcome").getInt("code"), "the unidentified got nothing before");
+        }
+    }
+
+    @Test
+    void aDirectMessageReachesOnlyItsRecipientAndGetsNoOutcome() {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice");
+                ChatClient bob = ChatClient.identified(lobby, "bob");
+                ChatClient carol = ChatClient.identified(lobby, "carol")) {
+            alice.next("join");
+            alice.next("join");
+            bob.next("join");
+            alice.message("bob", "{\"secret\":true}");
+            JsonObject message = bob.next("message");
+            assertEquals("alice", message.getString("from"));
+            assertEquals("{\"secret\":true}", message.get("message").toString());
+            alice.expectNothingMore();
+            carol.expectNothingMore();
+        }
+    }
+
+    @Test
+    void aMessageToNobodyIsAnsweredWith404() {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice")) {
+            alice.message("nobody", "1");
+            JsonObject outcome = alice.next("outcome");
+            assertEquals(false, outcome.getBoolean("success"));
+            assertEquals(404, outcome.getInt("code"));
+            assertEquals("No client with that name is currently connected!", outcome.getString("message"));
+        }
+    }
+
+    @Test
+    void aMessageToAnUnidentifiedConnectionIs404() {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice");
+                ChatClient stranger = ChatClient.connect(lobby)) {
+            alice.message("", "1");
+            assertEquals(404, alice.next("outcome").getInt("code"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"nested\":{\"list\":[1,2,{\"x\":null}]}}", "[1,\"two\",3.0]", "\"just text\"",
+        "\"üñíçødé 😀 \\\"quoted\\\" \\\\ \"", "42", "-0", "1e5", "true", "false", "null", "{}", "[]",
+        "12345678901234567890123", "3.14159265358979323846264338327950288"})
+    void payloadsArriveExactlyAsSent(String payload) {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice");
+                ChatClient bob = ChatClient.identified(lobby, "bob")) {
+            alice.next("join");
+            alice.broadcast(payload);
+            assertEquals("{\"type\":\"broadcast\",\"from\":\"alice\",\"message\":" + payload + "}", bob.nextText());
+            alice.message("bob", payload);
+            assertEquals("{\"type\":\"message\",\"from\":\"alice\",\"message\":" + payload + "}", bob.nextText());
+        }
+    }
+
+    // §3 Errors: the connection always survives bad input
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"name\":\"alice\"}|Missing 'command' field!",
+        "{\"command\":\"identify\"}|Missing 'name' field!",
+        "{\"command\":\"broadcast\"}|Missing 'message' field!",
+        "{\"command\":\"message\",\"message\":1}|Missing 'to' field!",
+        "{\"command\":\"message\",\"to\":\"bob\"}|Missing 'message' field!",
+        "{\"command\":42}|Field 'command' must be a string",
+        "{\"command\":\"message\",\"to\":7,\"message\":1}|Field 'to' must be a string",
+        "{\"command\":\"dance\"}|Unknown command 'dance'",
+        "[1,2]|Message must be a JSON object",
+        "\"x\"|Message must be a JSON object",
+        "42|Message must be a JSON object",
+        "null|Message must be a JSON object",
+    })
+    void badInputIsAnsweredWith400AndTheConnectionCarriesOn(String frame, String reason) {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice");
+                ChatClient bob = ChatClient.identified(lobby, "bob")) {
+            alice.next("join");
+            alice.send(frame);
+            JsonObject outcome = alice.next("outcome");
+            assertEquals(false, outcome.getBoolean("success"));
+            assertEquals(400, outcome.getInt("code"));
+            assertEquals(reason, outcome.getString("message"));
+            alice.message("bob", "\"still here\"");
+            assertEquals("still here", bob.next("message").getString("message"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not json at all", "{", "{\"command\":\"list\"", "{'command':'list'}", "", " "})
+    void textThatIsNotJsonIsAnsweredWith400(String frame) {
+        try (ChatClient client = ChatClient.identified(lobby, "alice")) {
+            client.send(frame);
+            JsonObject outcome = client.next("outcome");
+            assertEquals(400, outcome.getInt("code"));
+            assertTrue(outcome.getString("message").startsWith("Message"), outcome::toString);
+            client.expectNothingMore();
+        }
+    }
+
+    @Test
+    void badInputBeforeIdentifyingIsAlso400AndHarmless() {
+        try (ChatClient client = ChatClient.connect(lobby)) {
+            client.send("garbage");
+            assertEquals(400, client.next("outcome").getInt("code"));
+            assertEquals(300, client.identify("alice").getInt("code"));
+        }
+    }
+
+    @Test
+    void aBinaryFrameClosesThatConnectionWith1003AndNobodyElseNotices() {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice");
+                RawClient raw = RawClient.connect(lobby)) {
+            assertEquals(101, raw.status());
+            raw.readText();
+            raw.sendFrame(RawClient.BINARY, "{\"command\":\"list\"}".getBytes(StandardCharsets.UTF_8), true);
+            RawClient.Frame close = raw.readUntilClose();
+            assertEquals(1003, close.closeCode());
+            alice.expectNothingMore();
+        }
+    }
+
+    // §4 Leaving
+
+    @Test
+    void aCleanCloseReleasesTheNameAndTellsTheOthers() {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice")) {
+            ChatClient bob = ChatClient.identified(lobby, "bob");
+            alice.next("join");
+            bob.close();
+            assertEquals("bob", alice.next("quit").getString("who"));
+            try (ChatClient newBob = ChatClient.identified(lobby, "bob")) {
+                alice.next("join");
+            }
+        }
+    }
+
+    @Test
+    void aTcpResetReleasesTheNameAndTellsTheOthers() {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice")) {
+            RawClient dropper = RawClient.connect(lobby);
+            dropper.readText();
+            dropper.sendText("{\"command\":\"identify\",\"name\":\"dropper\"}");
+            assertEquals(300, ChatClient.parse(dropper.readText()).getInt("code"));
+            assertEquals("dropper", alice.next("join").getString("who"));
+            dropper.reset();
+            assertEquals("dropper", alice.next("quit").getString("who"));
+            try (ChatClient again = ChatClient.identified(lobby, "dropper")) {
+                alice.next("join");
+            }
+        }
+    }
+
+    @Test
+    void anUnidentifiedConnectionLeavesWithoutAQuit() {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice")) {
+            ChatClient.connect(lobby).close();
+            alice.expectNothingMore();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.socialvp.wschat.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** The log files of the Tomcat the integration tests run against. */
+public final class ServerLog {
+
+    private ServerLog() {
+    }
+
+    /** Everything Tomcat has logged so far, all files of {@code logs/} concatenated. */
+    public static String text() {
+        Path logs = Path.of(System.getProperty("tomcat.home"), "logs");
+        try (Stream<Path> files = Files.list(logs)) {
+            List<Path> sorted = files.filter(Files::isRegularFile).sorted().toList();
+            StringBuilder all = new StringBuilder();
+            for (Path file : sorted) {
+                all.append(Files.readString(file));
+            }
+            return all.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The lines of the log that contain {@code needle}. */
+    public static List<String> linesContaining(String needle) {
+        return text().lines().filter(line -> line.contains(needle)).collect(Collectors.toList());
+    }
+}
