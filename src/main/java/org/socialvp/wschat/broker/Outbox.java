@@ -164,6 +164,8 @@ final class Outbox implements SendHandler {
                 try {
                     remote.sendText(next.text(), this);
                 } catch (RuntimeException e) {
+                    // Never expected: one send at a time is this class's whole point.
+                    LOG.log(Level.WARNING, "conn=" + session.getId() + " send refused by the container", e);
                     onResult(new SendResult(e));
                 }
                 return;

@@ -1,0 +1,144 @@
+package org.socialvp.wschat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.socialvp.wschat.testing.ChatClient;
+import org.socialvp.wschat.testing.Deployments;
+import org.socialvp.wschat.testing.ServerLog;
+
+/** Many connections at once: name races, long ordered streams, concurrent broadcasters. */
+@ExtendWith(ArquillianExtension.class)
+class ConcurrencyIT {
+
+    @ArquillianResource
+    private URL deployment;
+
+    private URI lobby;
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final List<ChatClient> clients = new ArrayList<>();
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        return Deployments.wschat(Map.of("wschat.rateLimitPerSecond", "0"));
+    }
+
+    @BeforeEach
+    void locate() {
+        lobby = Deployments.lobby(deployment);
+    }
+
+    @AfterEach
+    void closeEverything() {
+        clients.forEach(ChatClient::close);
+        threads.shutdownNow();
+    }
+
+    @Test
+    void ofTwentyFourConnectionsRacingForOneNameExactlyOneWins() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            List<ChatClient> racers = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                racers.add(ChatClient.connect(lobby));
+            }
+            CyclicBarrier start = new CyclicBarrier(racers.size());
+            List<Future<JsonObject>> outcomes = new ArrayList<>();
+            for (ChatClient racer : racers) {
+                outcomes.add(threads.submit(() -> {
+                    start.await();
+                    return racer.identify("highlander");
+                }));
+            }
+            Map<Integer, Integer> codes = new HashMap<>();
+            for (Future<JsonObject> outcome : outcomes) {
+                codes.merge(outcome.get().getInt("code"), 1, Integer::sum);
+            }
+            assertEquals(Map.of(300, 1, 305, 23), codes, "round " + round);
+            racers.forEach(ChatClient::close);
+        }
+    }
+
+    @Test
+    void twoThousandDirectMessagesArriveCompleteAndInOrder() {
+        ChatClient alice = track(ChatClient.identified(lobby, "alice"));
+        ChatClient bob = track(ChatClient.identified(lobby, "bob"));
+        alice.next("join");
+        for (int i = 0; i < 2000; i++) {
+            alice.message("bob", "{\"seq\":" + i + "}");
+        }
+        for (int i = 0; i < 2000; i++) {
+            JsonObject message = bob.next("message");
+            assertEquals("alice", message.getString("from"));
+            assertEquals(i, message.getJsonObject("message").getInt("seq"));
+        }
+        bob.expectNothingMore();
+    }
+
+    @Test
+    void eightClientsBroadcastingAtOnceAreEachHeardCompletelyAndInOrder() throws Exception {
+        int senders = 8;
+        int perSender = 150;
+        List<ChatClient> party = new ArrayList<>();
+        for (int i = 0; i < senders; i++) {
+            party.add(track(ChatClient.identified(lobby, "viewer" + i)));
+        }
+        for (int i = 0; i < senders; i++) {
+            for (int joined = i + 1; joined < senders; joined++) {
+                party.get(i).next("join");
+            }
+        }
+        CyclicBarrier start = new CyclicBarrier(senders);
+        List<Callable<Void>> broadcasting = new ArrayList<>();
+        for (ChatClient sender : party) {
+            broadcasting.add(() -> {
+                start.await();
+                for (int seq = 0; seq < perSender; seq++) {
+                    sender.broadcast("{\"seq\":" + seq + "}");
+                }
+                return null;
+            });
+        }
+        for (Future<Void> done : threads.invokeAll(broadcasting)) {
+            done.get();
+        }
+        for (int i = 0; i < senders; i++) {
+            ChatClient receiver = party.get(i);
+            Map<String, Integer> nextSeq = new HashMap<>();
+            for (int n = 0; n < (senders - 1) * perSender; n++) {
+                JsonObject broadcast = receiver.next("broadcast");
+                String from = broadcast.getString("from");
+                int expected = nextSeq.getOrDefault(from, 0);
+                assertEquals(expected, broadcast.getJsonObject("message").getInt("seq"), "from " + from);
+                nextSeq.put(from, expected + 1);
+            }
+            assertEquals(senders - 1, nextSeq.size());
+            assertEquals(false, nextSeq.containsKey("viewer" + i), "a sender never hears itself");
+            receiver.expectNothingMore();
+        }
+        assertEquals(List.of(), ServerLog.linesContaining("IllegalStateException"));
+    }
+
+    private ChatClient track(ChatClient client) {
+        clients.add(client);
+        return client;
+    }
+}
