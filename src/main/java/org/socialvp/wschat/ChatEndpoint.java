@@ -5,6 +5,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.lang.System.Logger.Level;
@@ -19,9 +20,10 @@ import org.socialvp.wschat.broker.Client;
  * <p>Text arrives as parts ({@code last} marks the end of a message) so that the container's
  * per-connection buffer can stay small while the broker assembles the rare large message up to
  * {@code wschat.maxMessageBytes}. The protocol is text only: a binary frame closes the connection
- * with 1003.
+ * with 1003. {@link #client} is {@code null} when the broker refused the connection (server or
+ * room full) and closed it in {@link #open}.
  */
-@ServerEndpoint("/wschat")
+@ServerEndpoint(value = "/wschat", configurator = OriginCheck.class)
 public class ChatEndpoint {
 
     private static final System.Logger LOG = System.getLogger(ChatEndpoint.class.getName());
@@ -37,12 +39,23 @@ public class ChatEndpoint {
 
     @OnMessage
     public void text(String part, boolean last) {
-        broker.receive(client, part, last);
+        if (client != null) {
+            broker.receive(client, part, last);
+        }
     }
 
     @OnMessage
     public void binary(ByteBuffer part, boolean last) {
-        broker.binary(client);
+        if (client != null) {
+            broker.binary(client);
+        }
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong) {
+        if (client != null) {
+            broker.pong(client);
+        }
     }
 
     @OnClose

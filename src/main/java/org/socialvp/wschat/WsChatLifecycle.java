@@ -8,6 +8,7 @@ import jakarta.servlet.annotation.WebListener;
 import java.lang.System.Logger.Level;
 import org.socialvp.wschat.broker.Broker;
 import org.socialvp.wschat.config.InvalidSettingException;
+import org.socialvp.wschat.config.OriginPolicy;
 import org.socialvp.wschat.config.Settings;
 
 /**
@@ -23,6 +24,7 @@ public class WsChatLifecycle implements ServletContextListener {
     private static final System.Logger LOG = System.getLogger(WsChatLifecycle.class.getName());
 
     private static volatile Broker broker;
+    private static volatile OriginPolicy originPolicy;
 
     /** The broker of this deployment. */
     public static Broker broker() {
@@ -31,6 +33,11 @@ public class WsChatLifecycle implements ServletContextListener {
             throw new IllegalStateException("WSChat is not running");
         }
         return running;
+    }
+
+    /** The origin policy of this deployment. */
+    public static OriginPolicy originPolicy() {
+        return originPolicy;
     }
 
     @Override
@@ -43,6 +50,7 @@ public class WsChatLifecycle implements ServletContextListener {
             LOG.log(Level.ERROR, "WSChat not started: " + e.getMessage());
             throw e;
         }
+        originPolicy = new OriginPolicy(settings);
         broker = new Broker(settings, JsonProvider.provider());
         LOG.log(Level.INFO, () -> "WSChat started: " + settings);
     }

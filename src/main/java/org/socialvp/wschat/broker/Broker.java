@@ -2,6 +2,7 @@ package org.socialvp.wschat.broker;
 
 import jakarta.json.spi.JsonProvider;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCode;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.DecodeException;
 import jakarta.websocket.Session;
@@ -12,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.socialvp.wschat.config.Settings;
 import org.socialvp.wschat.protocol.Command;
 import org.socialvp.wschat.protocol.CommandDecoder;
@@ -26,7 +28,9 @@ import org.socialvp.wschat.protocol.OutcomeCode;
  * message at a time per connection, many connections at once. Nothing here takes a lock: rooms
  * and names live in {@link ConcurrentHashMap}s, a name is claimed with one atomic
  * {@code putIfAbsent}, and every frame goes to the recipient's {@link Outbox}, which never blocks.
- * Creating and removing rooms is {@link Rooms}' job and never on the message path.
+ * Creating and removing rooms is {@link Rooms}' job and never on the message path. One
+ * housekeeping thread sends pings, enforces the identify and pong timeouts and performs closes
+ * (which may block briefly in the container).
  *
  * <p><b>Encoding.</b> Each event is encoded once; a broadcast hands the same {@link Frame} to
  * every recipient.
@@ -35,6 +39,9 @@ public final class Broker {
 
     public static final String LOBBY = "lobby";
     static final String WELCOME = "Welcome to WSChat! Identify yourself to start.";
+    /** Tomcat's per-session bound on blocking writes (pings, close frames), in milliseconds. */
+    static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+    private static final long SWEEP_MILLIS = 1000;
 
     private static final System.Logger LOG = System.getLogger(Broker.class.getName());
 
@@ -42,15 +49,21 @@ public final class Broker {
     private final CommandDecoder decoder;
     private final EventEncoder encoder;
     private final ScheduledThreadPoolExecutor housekeeping;
-    private final Rooms rooms = new Rooms(name -> encode(new Event.Init(WELCOME, name)));
+    private final Rooms rooms;
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger connections = new AtomicInteger();
     /** The fixed outcomes, encoded once. */
     private final Map<OutcomeCode, Frame> outcomes = new EnumMap<>(OutcomeCode.class);
+    private volatile boolean stopping;
 
     public Broker(Settings settings, JsonProvider json) {
         this.settings = settings;
         this.decoder = new CommandDecoder(json, settings.maxJsonDepth());
         this.encoder = new EventEncoder(json);
+        this.rooms = new Rooms(name -> encode(new Event.Init(WELCOME, name)), settings.maxConnectionsPerRoom());
+        for (OutcomeCode code : OutcomeCode.values()) {
+            outcomes.put(code, encode(Event.Outcome.of(code)));
+        }
         this.housekeeping = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "wschat-housekeeping");
             thread.setDaemon(true);
@@ -58,9 +71,7 @@ public final class Broker {
         });
         housekeeping.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         housekeeping.setRemoveOnCancelPolicy(true);
-        for (OutcomeCode code : OutcomeCode.values()) {
-            outcomes.put(code, encode(Event.Outcome.of(code)));
-        }
+        housekeeping.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     public Settings settings() {
@@ -69,12 +80,30 @@ public final class Broker {
 
     /**
      * Registers a new connection to {@code roomName} and sends it the init frame.
+     *
+     * @return the client, or {@code null} if the server or the room is full (the session has
+     *         then been closed with 1013)
      */
     public Client open(Session session, String roomName) {
+        int count = connections.incrementAndGet();
+        if (settings.maxConnections() > 0 && count > settings.maxConnections()) {
+            connections.decrementAndGet();
+            refuse(session, roomName, "server full");
+            return null;
+        }
         Room room = rooms.join(roomName);
-        Client client = new Client(session, room, outboxOwner ->
-                new Outbox(session, settings.sendQueueMaxBytes(), housekeeping,
-                        TimeUnit.SECONDS.toMillis(settings.pongTimeoutSeconds()), () -> slowConsumer(outboxOwner)));
+        if (room == null) {
+            connections.decrementAndGet();
+            refuse(session, roomName, "room full");
+            return null;
+        }
+        long graceMillis = TimeUnit.SECONDS.toMillis(settings.pongTimeoutSeconds());
+        session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, graceMillis);
+        long now = System.nanoTime();
+        RateLimiter limiter = settings.rateLimited()
+                ? new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst(), now) : null;
+        Client client = new Client(session, room, now, limiter, self ->
+                new Outbox(session, settings.sendQueueMaxBytes(), housekeeping, graceMillis, () -> slowConsumer(self)));
         clients.add(client);
         LOG.log(Level.DEBUG, () -> client + " connected");
         client.outbox().offer(room.init());
@@ -92,12 +121,24 @@ public final class Broker {
         try {
             text = client.collect(part, last, settings.maxMessageBytes());
         } catch (Client.MessageTooBigException e) {
-            LOG.log(Level.INFO, () -> client + " closed: message over " + settings.maxMessageBytes() + " bytes");
-            close(client, new CloseReason(CloseCodes.TOO_BIG, "message too big"));
+            close(client, CloseCodes.TOO_BIG, "message too big",
+                    "message over " + settings.maxMessageBytes() + " bytes");
             return;
         }
         if (text == null) {
             return;
+        }
+        switch (client.admit(System.nanoTime())) {
+            case REJECT:
+                LOG.log(Level.DEBUG, () -> client + " rate limited");
+                send(client, outcomes.get(OutcomeCode.TOO_MANY_MESSAGES));
+                return;
+            case FLOODING:
+                close(client, CloseCodes.VIOLATED_POLICY, "flooding", "flooding at " + RateLimiter.FLOOD_FACTOR
+                        + "x the rate limit for " + RateLimiter.FLOOD_SECONDS + " s");
+                return;
+            default:
+                break;
         }
         Command command;
         try {
@@ -111,11 +152,14 @@ public final class Broker {
 
     /** A binary frame from {@code client}: the protocol is text only, so the connection is closed with 1003. */
     public void binary(Client client) {
-        if (client.isGone()) {
-            return;
+        if (!client.isGone()) {
+            close(client, CloseCodes.CANNOT_ACCEPT, "binary frames are not supported", "binary frame");
         }
-        LOG.log(Level.INFO, () -> client + " closed: binary frame");
-        close(client, new CloseReason(CloseCodes.CANNOT_ACCEPT, "binary frames are not supported"));
+    }
+
+    /** The answer to our last ping. */
+    public void pong(Client client) {
+        client.pongReceived();
     }
 
     /** The container closed the connection (any reason: clean close, reset, timeout, our own close). */
@@ -126,19 +170,31 @@ public final class Broker {
         client.outbox().close(reason);
     }
 
-    /** Stops the housekeeping thread. The container closes the sessions themselves on undeploy. */
+    /**
+     * Closes every connection with 1001 and stops the housekeeping thread; no thread of this WAR
+     * survives it. Nobody is sent {@code quit}: everyone is leaving.
+     */
     public void shutdown() {
-        housekeeping.shutdownNow();
+        stopping = true;
+        CloseReason goingAway = new CloseReason(CloseCodes.GOING_AWAY, "server shutting down");
+        for (Client client : clients) {
+            leave(client);
+            client.outbox().close(goingAway);
+        }
+        housekeeping.shutdown();
         try {
-            housekeeping.awaitTermination(5, TimeUnit.SECONDS);
+            if (!housekeeping.awaitTermination(10, TimeUnit.SECONDS)) {
+                housekeeping.shutdownNow();
+            }
         } catch (InterruptedException e) {
+            housekeeping.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }
 
     /** Open connections on this server. */
     public int connectionCount() {
-        return clients.size();
+        return connections.get();
     }
 
     /** Rooms that have at least one connection. */
@@ -194,16 +250,51 @@ public final class Broker {
         }
     }
 
-    private void slowConsumer(Client client) {
-        LOG.log(Level.INFO, () -> client + " closed: slow consumer, more than "
-                + settings.sendQueueMaxBytes() + " bytes waiting");
-        close(client, new CloseReason(CloseCodes.TRY_AGAIN_LATER, "slow consumer"));
+    /** Once a second: pings, and the identify and pong timeouts. Runs on the housekeeping thread. */
+    private void sweep() {
+        long now = System.nanoTime();
+        long identifyTimeout = TimeUnit.SECONDS.toNanos(settings.identifyTimeoutSeconds());
+        long pingInterval = TimeUnit.SECONDS.toNanos(settings.pingIntervalSeconds());
+        long pongTimeout = TimeUnit.SECONDS.toNanos(settings.pongTimeoutSeconds());
+        for (Client client : clients) {
+            try {
+                if (!client.isIdentified() && now - client.connectedAt() > identifyTimeout) {
+                    close(client, CloseCodes.VIOLATED_POLICY, "identify timeout",
+                            "not identified within " + settings.identifyTimeoutSeconds() + " s");
+                } else if (client.pongOverdue(now, pongTimeout)) {
+                    close(client, CloseCodes.GOING_AWAY, "no pong",
+                            "no pong within " + settings.pongTimeoutSeconds() + " s");
+                } else if (client.pingDue(now, pingInterval)) {
+                    client.outbox().ping();
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, client + " housekeeping failed", e);
+            }
+        }
     }
 
-    /** Server-side close: the client leaves at once; its outbox closes the session when it can. */
-    private void close(Client client, CloseReason reason) {
+    private void slowConsumer(Client client) {
+        close(client, CloseCodes.TRY_AGAIN_LATER, "slow consumer",
+                "slow consumer, more than " + settings.sendQueueMaxBytes() + " bytes waiting");
+    }
+
+    private void refuse(Session session, String roomName, String reason) {
+        LOG.log(Level.INFO, () -> "conn=" + session.getId() + " room=" + roomName + " refused: " + reason);
+        try {
+            session.close(new CloseReason(CloseCodes.TRY_AGAIN_LATER, reason));
+        } catch (java.io.IOException e) {
+            LOG.log(Level.DEBUG, () -> "conn=" + session.getId() + " close failed: " + e);
+        }
+    }
+
+    /**
+     * Server-side close because a limit was hit: logged, the client leaves at once (name released,
+     * {@code quit} sent), and its outbox closes the session as soon as it can.
+     */
+    private void close(Client client, CloseCode code, String reason, String logDetail) {
+        LOG.log(Level.INFO, () -> client + " closed " + code.getCode() + ": " + logDetail);
         leave(client);
-        client.outbox().close(reason);
+        client.outbox().close(new CloseReason(code, reason));
     }
 
     /** Releases the client's name (others see {@code quit}) and its place in the room; idempotent. */
@@ -216,11 +307,12 @@ public final class Broker {
             release(client, name);
         }
         clients.remove(client);
+        connections.decrementAndGet();
         rooms.leave(client.room());
     }
 
     private void release(Client client, String name) {
-        if (client.room().release(name, client)) {
+        if (client.room().release(name, client) && !stopping) {
             sendToOthers(client, encode(new Event.Quit(name)));
         }
     }

@@ -13,7 +13,14 @@ public final class Client {
     private final Session session;
     private final Room room;
     private final Outbox outbox;
+    /** {@code null} when rate limiting is off; touched only by the connection's read thread. */
+    private final RateLimiter limiter;
+    private final long connectedAt;
     private final AtomicBoolean gone = new AtomicBoolean();
+    /** When the ping now awaiting its pong was queued, 0 if none is; see {@link #pingDue}. */
+    private volatile long pingSentAt;
+    /** When the last ping was queued (or the connection opened); written by the housekeeping thread only. */
+    private volatile long lastPingAt;
     /**
      * Written only by the connection's own read thread (identify); read by any thread. Volatile,
      * and paired with {@link #gone}, so that a close racing an identify always releases the name.
@@ -27,9 +34,13 @@ public final class Client {
      * @param outboxFactory builds this client's outbox; it receives the client so the outbox's
      *        overflow action can name it
      */
-    Client(Session session, Room room, Function<Client, Outbox> outboxFactory) {
+    Client(Session session, Room room, long connectedAt, RateLimiter limiter,
+            Function<Client, Outbox> outboxFactory) {
         this.session = session;
         this.room = room;
+        this.connectedAt = connectedAt;
+        this.lastPingAt = connectedAt;
+        this.limiter = limiter;
         this.outbox = outboxFactory.apply(this);
     }
 
@@ -60,6 +71,38 @@ public final class Client {
 
     boolean isIdentified() {
         return name != null;
+    }
+
+    long connectedAt() {
+        return connectedAt;
+    }
+
+    /** Flood control's verdict on a frame that arrived {@code now}. */
+    RateLimiter.Verdict admit(long now) {
+        return limiter == null ? RateLimiter.Verdict.ALLOW : limiter.onFrame(now);
+    }
+
+    /**
+     * Whether a ping should be sent {@code now}: none is awaiting its pong and the interval has
+     * passed since the last one. If so, records it as sent.
+     */
+    boolean pingDue(long now, long interval) {
+        if (pingSentAt != 0 || now - lastPingAt < interval) {
+            return false;
+        }
+        lastPingAt = now;
+        pingSentAt = now;
+        return true;
+    }
+
+    /** Whether the ping sent last has waited more than {@code timeout} for its pong. */
+    boolean pongOverdue(long now, long timeout) {
+        long sent = pingSentAt;
+        return sent != 0 && now - sent > timeout;
+    }
+
+    void pongReceived() {
+        pingSentAt = 0;
     }
 
     /** Marks the client as gone; {@code true} only for the first caller. */

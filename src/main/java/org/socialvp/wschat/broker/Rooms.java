@@ -16,19 +16,34 @@ final class Rooms {
 
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final Function<String, Frame> initFrame;
+    private final int maxConnectionsPerRoom;
 
-    /** @param initFrame the init frame of a newly created room, from its name */
-    Rooms(Function<String, Frame> initFrame) {
+    /**
+     * @param initFrame the init frame of a newly created room, from its name
+     * @param maxConnectionsPerRoom connections one room may hold, 0 for no limit
+     */
+    Rooms(Function<String, Frame> initFrame, int maxConnectionsPerRoom) {
         this.initFrame = initFrame;
+        this.maxConnectionsPerRoom = maxConnectionsPerRoom;
     }
 
-    /** Counts one more connection into the room {@code name}, creating it if needed. */
+    /**
+     * Counts one more connection into the room {@code name}, creating it if needed.
+     *
+     * @return the room, or {@code null} if it is full
+     */
     Room join(String name) {
-        return rooms.compute(name, (key, existing) -> {
+        Room[] joined = new Room[1];
+        rooms.compute(name, (key, existing) -> {
             Room room = existing != null ? existing : new Room(key, initFrame.apply(key));
+            if (maxConnectionsPerRoom > 0 && room.connections >= maxConnectionsPerRoom) {
+                return existing;
+            }
             room.connections++;
+            joined[0] = room;
             return room;
         });
+        return joined[0];
     }
 
     /** Counts one connection out of {@code room}; the last one out removes it. */

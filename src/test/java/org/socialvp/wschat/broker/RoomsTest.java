@@ -23,7 +23,7 @@ class RoomsTest {
     private static final int THREADS = 24;
 
     private final ExecutorService threads = Executors.newFixedThreadPool(THREADS);
-    private final Rooms rooms = new Rooms(name -> Frame.of("init " + name));
+    private final Rooms rooms = new Rooms(name -> Frame.of("init " + name), 0);
 
     @AfterEach
     void stopThreads() {
@@ -145,8 +145,18 @@ class RoomsTest {
         assertEquals(0, rooms.size());
     }
 
+    @Test
+    void aFullRoomTurnsTheNextJoinerAwayUntilSomeoneLeaves() {
+        Rooms small = new Rooms(name -> Frame.of("init " + name), 2);
+        Room first = small.join("small");
+        assertSame(first, small.join("small"));
+        assertNull(small.join("small"), "the third connection finds the room full");
+        small.leave(first);
+        assertSame(first, small.join("small"));
+    }
+
     /** A client with no connection behind it: the registry only cares about its identity. */
     private static Client clientIn(Room room) {
-        return new Client(null, room, client -> null);
+        return new Client(null, room, 0, null, client -> null);
     }
 }
