@@ -92,6 +92,17 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
+    /** The next frame if one arrives within {@code wait}, else {@code null}. */
+    public JsonObject poll(Duration wait) {
+        try {
+            String text = received.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return text == null ? null : parse(text);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** The next frame, parsed. */
     public JsonObject next() {
         return parse(nextText());

@@ -56,8 +56,12 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
-    private RawClient(URI uri, Map<String, String> headers) throws IOException {
-        socket = new Socket(uri.getHost(), uri.getPort());
+    private RawClient(URI uri, Map<String, String> headers, int receiveBuffer) throws IOException {
+        socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()));
         socket.setSoTimeout((int) ChatClient.PATIENCE.toMillis());
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
@@ -89,8 +93,17 @@ public final class RawClient implements AutoCloseable {
 
     /** Opens a connection with extra handshake headers (e.g. {@code Origin}). */
     public static RawClient connect(URI uri, Map<String, String> headers) {
+        return connect(uri, headers, 0);
+    }
+
+    /**
+     * Opens a connection whose socket receive buffer is {@code receiveBuffer} bytes (set before
+     * connecting, so the TCP window is small too): a client that stops reading then stalls the
+     * server's writes quickly.
+     */
+    public static RawClient connect(URI uri, Map<String, String> headers, int receiveBuffer) {
         try {
-            return new RawClient(uri, headers);
+            return new RawClient(uri, headers, receiveBuffer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -105,6 +118,13 @@ public final class RawClient implements AutoCloseable {
     public RawClient answerPings(boolean answer) {
         this.answerPings = answer;
         return this;
+    }
+
+    /** Reads the init frame, identifies as {@code name} and returns the outcome code. */
+    public int identify(String name) {
+        readText();
+        sendText("{\"command\":\"identify\",\"name\":" + ChatClient.quote(name) + "}");
+        return ChatClient.parse(readText()).getInt("code");
     }
 
     public void sendText(String text) {
@@ -220,15 +240,6 @@ public final class RawClient implements AutoCloseable {
         try {
             socket.setSoLinger(true, 0);
             socket.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Sets the socket's receive buffer; call before the peer sends much, to make "stopped reading" bite fast. */
-    public void receiveBuffer(int bytes) {
-        try {
-            socket.setReceiveBufferSize(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

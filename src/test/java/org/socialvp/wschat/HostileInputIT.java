@@ -1,0 +1,167 @@
+package org.socialvp.wschat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.URL;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.socialvp.wschat.testing.ChatClient;
+import org.socialvp.wschat.testing.Deployments;
+import org.socialvp.wschat.testing.RawClient;
+
+/** Oversize frames, deep and huge JSON, fragmented frames: the sender is dealt with, nobody else notices. */
+@ExtendWith(ArquillianExtension.class)
+class HostileInputIT {
+
+    private static final int MAX_MESSAGE_BYTES = 262_144;
+
+    @ArquillianResource
+    private URL deployment;
+
+    private URI lobby;
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        // Room for a 100,000-deep document, which must then fail on depth, not on size.
+        return Deployments.wschat(Map.of("wschat.maxMessageBytes", String.valueOf(MAX_MESSAGE_BYTES)));
+    }
+
+    @BeforeEach
+    void locate() {
+        lobby = Deployments.lobby(deployment);
+    }
+
+    @Test
+    void aMessageOverTheLimitClosesThatConnectionWith1009AndOthersCarryOn() {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice");
+                ChatClient bigmouth = ChatClient.identified(lobby, "bigmouth")) {
+            alice.next("join");
+            bigmouth.broadcast(jsonStringOfBytes(MAX_MESSAGE_BYTES));
+            ChatClient.Close close = bigmouth.awaitClose();
+            assertEquals(1009, close.code());
+            assertEquals("bigmouth", alice.next("quit").getString("who"));
+            alice.expectNothingMore();
+        }
+    }
+
+    @Test
+    void aMessageOfExactlyTheLimitIsDelivered() {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice");
+                ChatClient bob = ChatClient.identified(lobby, "bob")) {
+            alice.next("join");
+            String prefix = "{\"command\":\"broadcast\",\"message\":\"";
+            String body = "x".repeat(MAX_MESSAGE_BYTES - prefix.length() - 2);
+            bob.send(prefix + body + "\"}");
+            assertEquals(body, alice.next("broadcast").getString("message"));
+        }
+    }
+
+    @Test
+    void theLimitCountsUtf8BytesNotCharacters() {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice");
+                ChatClient bob = ChatClient.identified(lobby, "bob")) {
+            alice.next("join");
+            // 100,000 characters, 300,000 bytes.
+            bob.broadcast("\"" + "€".repeat(100_000) + "\"");
+            assertEquals(1009, bob.awaitClose().code());
+            assertEquals("bob", alice.next("quit").getString("who"));
+        }
+    }
+
+    @Test
+    void aMessageSplitIntoFragmentsIsAssembledAndStillLimited() {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice");
+                RawClient raw = RawClient.connect(lobby)) {
+            assertEquals(300, raw.identify("fragmented"));
+            alice.next("join");
+            byte[] start = "{\"command\":\"broadcast\",".getBytes();
+            byte[] end = "\"message\":\"in pieces\"}".getBytes();
+            raw.sendFrame(RawClient.TEXT, start, false);
+            raw.sendFrame(0x0, end, true);
+            assertEquals("in pieces", alice.next("broadcast").getString("message"));
+            byte[] chunk = new byte[60_000];
+            java.util.Arrays.fill(chunk, (byte) 'x');
+            raw.sendFrame(RawClient.TEXT, "{\"command\":\"broadcast\",\"message\":\"".getBytes(), false);
+            for (int i = 0; i < 5; i++) {
+                raw.sendFrame(0x0, chunk, false);
+            }
+            assertEquals(1009, raw.readUntilClose().closeCode());
+            assertEquals("fragmented", alice.next("quit").getString("who"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {65, 1_000, 100_000})
+    void nestingDeeperThanTheLimitIsAnswered400AndTheConnectionStays(int depth) {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice")) {
+            alice.broadcast("[".repeat(depth) + "]".repeat(depth));
+            JsonObject outcome = alice.next("outcome");
+            assertEquals(400, outcome.getInt("code"));
+            assertTrue(outcome.getString("message").contains("nested deeper than 64"), outcome::toString);
+            alice.expectNothingMore();
+        }
+    }
+
+    @Test
+    void anOpenNestingThatNeverEndsIsAnswered400() {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice")) {
+            alice.send("{\"command\":\"broadcast\",\"message\":" + "{\"a\":".repeat(30_000));
+            assertEquals(400, alice.next("outcome").getInt("code"));
+            alice.expectNothingMore();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1e999999999", "-1E-999999999", "[0.5e1000000]"})
+    void numbersWithAbsurdExponentsAreAnswered400(String payload) {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice")) {
+            alice.broadcast(payload);
+            JsonObject outcome = alice.next("outcome");
+            assertEquals(400, outcome.getInt("code"));
+            assertTrue(outcome.getString("message").startsWith("Number out of range"), outcome::toString);
+            alice.expectNothingMore();
+        }
+    }
+
+    @Test
+    void aTenThousandDigitIntegerIsAnswered400() {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice")) {
+            alice.broadcast("1" + "0".repeat(9_999));
+            JsonObject outcome = alice.next("outcome");
+            assertEquals(400, outcome.getInt("code"));
+            assertTrue(outcome.getString("message").startsWith("Number too long"), outcome::toString);
+            alice.expectNothingMore();
+        }
+    }
+
+    @Test
+    void invalidUtf8IsRefusedByTheContainerWithoutHarmToOthers() {
+        try (ChatClient alice = ChatClient.identified(lobby, "alice");
+                RawClient raw = RawClient.connect(lobby)) {
+            assertEquals(300, raw.identify("mangler"));
+            alice.next("join");
+            raw.sendFrame(RawClient.TEXT, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'}, true);
+            RawClient.Frame close = raw.readUntilClose();
+            assertEquals(1007, close.closeCode());
+            assertEquals("mangler", alice.next("quit").getString("who"));
+            alice.expectNothingMore();
+        }
+    }
+
+    /** A broadcast command whose UTF-8 encoding is {@code bytes} + 1 long. */
+    private static String jsonStringOfBytes(int bytes) {
+        int overhead = "{\"command\":\"broadcast\",\"message\":\"\"}".length();
+        return "\"" + "y".repeat(bytes - overhead + 1) + "\"";
+    }
+}
