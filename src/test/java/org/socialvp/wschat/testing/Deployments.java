@@ -35,6 +35,11 @@ public final class Deployments {
         return war;
     }
 
+    /** The WebSocket address of the lobby on the test Tomcat, for deployments the test manages itself. */
+    public static URI lobby() {
+        return URI.create("ws://127.0.0.1:" + System.getProperty("tomcat.http.port") + "/wschat/wschat");
+    }
+
     /** The WebSocket address of the lobby, from the deployment's HTTP base URL. */
     public static URI lobby(URL deployment) {
         return URI.create(deployment.toString().replaceFirst("^http", "ws") + "wschat");

@@ -1,0 +1,92 @@
+package org.socialvp.wschat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.URL;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.socialvp.wschat.testing.ChatClient;
+import org.socialvp.wschat.testing.Deployments;
+import org.socialvp.wschat.testing.RawClient;
+
+/** A viewer whose connection stops reading must not hold up anybody else. */
+@ExtendWith(ArquillianExtension.class)
+class SlowConsumerIT {
+
+    private static final int MESSAGES = 3 * 1024;
+    private static final int PAYLOAD_BYTES = 10 * 1024; // 3,072 × 10 KiB = 30 MiB
+
+    @ArquillianResource
+    private URL deployment;
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        // Rate limit off for the 3,072 broadcasts; a long pong timeout so the stalled client, once it
+        // reads again, still finds its close frame waiting rather than a dropped connection.
+        return Deployments.wschat(Map.of(
+                "wschat.rateLimitPerSecond", "0",
+                "wschat.pingIntervalSeconds", "600",
+                "wschat.pongTimeoutSeconds", "60"));
+    }
+
+    @Test
+    void aClientThatStopsReadingIsClosedWith1013WhileAHealthyOneGetsEverythingPromptly() throws Exception {
+        URI lobby = Deployments.lobby(deployment);
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try (ChatClient alice = ChatClient.identified(lobby, "alice");
+                ChatClient bob = ChatClient.identified(lobby, "bob");
+                RawClient sloth = RawClient.connect(lobby, Map.of(), 16 * 1024)) {
+            alice.next("join");
+            assertEquals(300, sloth.identify("sloth"));
+            alice.next("join");
+            bob.next("join");
+
+            Future<long[]> bobsView = reader.submit(() -> {
+                long maxLatency = 0;
+                boolean sawSlothQuit = false;
+                for (int seq = 0; seq < MESSAGES; ) {
+                    JsonObject frame = bob.next();
+                    if (frame.getString("type").equals("quit")) {
+                        assertEquals("sloth", frame.getString("who"));
+                        sawSlothQuit = true;
+                        continue;
+                    }
+                    JsonObject payload = frame.getJsonObject("message");
+                    assertEquals(seq, payload.getInt("seq"), "bob gets every broadcast, in order");
+                    maxLatency = Math.max(maxLatency, System.nanoTime() - payload.getJsonNumber("sentAt").longValue());
+                    seq++;
+                }
+                return new long[] {maxLatency, sawSlothQuit ? 1 : 0};
+            });
+
+            String padding = "p".repeat(PAYLOAD_BYTES);
+            for (int seq = 0; seq < MESSAGES; seq++) {
+                alice.broadcast("{\"seq\":" + seq + ",\"sentAt\":" + System.nanoTime() + ",\"pad\":\"" + padding + "\"}");
+            }
+
+            long[] result = bobsView.get(2, TimeUnit.MINUTES);
+            long maxLatencyMillis = TimeUnit.NANOSECONDS.toMillis(result[0]);
+            assertTrue(maxLatencyMillis < 2000, "bob waited up to " + maxLatencyMillis + " ms for a broadcast");
+            assertEquals(1, result[1], "bob was told the sloth left");
+
+            RawClient.Frame close = sloth.readUntilClose();
+            assertEquals(1013, close.closeCode());
+            assertEquals("slow consumer", close.closeReason());
+            bob.expectNothingMore();
+        } finally {
+            reader.shutdownNow();
+        }
+    }
+}
