@@ -1,5 +1,6 @@
 package org.socialvp.wschat.broker;
 
+import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCode;
@@ -8,6 +9,7 @@ import jakarta.websocket.DecodeException;
 import jakarta.websocket.Session;
 import java.lang.System.Logger.Level;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,6 +66,7 @@ public final class Broker {
         for (OutcomeCode code : OutcomeCode.values()) {
             outcomes.put(code, encode(Event.Outcome.of(code)));
         }
+        warmUpEncoder();
         this.housekeeping = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "wschat-housekeeping");
             thread.setDaemon(true);
@@ -224,8 +227,10 @@ public final class Broker {
     /**
      * Claims {@code name}, or renames: the new name is claimed atomically first, then the old one
      * released, so a client is never without a name while renaming and a failed rename keeps the
-     * old one. If the connection closed meanwhile ({@link #leave} on another thread), the name
-     * just claimed is released here: whichever of the two runs last sees the other's write.
+     * old one. The others hear {@code quit}/{@code join} before the client gets its 300, so anyone
+     * who identifies after that 300 never hears an old {@code join}. If the connection closed
+     * meanwhile ({@link #leave} on another thread), the name just claimed is released here:
+     * whichever of the two runs last sees the other's write.
      */
     private void identify(Client client, String name) {
         Room room = client.room();
@@ -239,11 +244,11 @@ public final class Broker {
             return;
         }
         client.name(name);
-        send(client, outcomes.get(OutcomeCode.IDENTIFIED));
         if (previous != null) {
             release(client, previous);
         }
         sendToOthers(client, encode(new Event.Join(name)));
+        send(client, outcomes.get(OutcomeCode.IDENTIFIED));
         LOG.log(Level.DEBUG, () -> client + " identified");
         if (client.isGone()) {
             release(client, name);
@@ -327,6 +332,20 @@ public final class Broker {
 
     private void send(Client recipient, Frame frame) {
         recipient.outbox().offer(frame);
+    }
+
+    /**
+     * JSON-B builds its model of a type on first use, which takes milliseconds: do it now for every
+     * event type rather than while the first viewers wait.
+     */
+    private void warmUpEncoder() {
+        JsonValue sample = JsonValue.EMPTY_JSON_OBJECT;
+        encode(new Event.Init(WELCOME, LOBBY));
+        encode(new Event.Broadcast(LOBBY, sample));
+        encode(new Event.Message(LOBBY, sample));
+        encode(new Event.Join(LOBBY));
+        encode(new Event.Quit(LOBBY));
+        encode(new Event.NameList(List.of(LOBBY)));
     }
 
     private Frame encode(Event event) {

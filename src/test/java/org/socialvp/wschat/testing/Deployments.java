@@ -24,7 +24,13 @@ public final class Deployments {
 
     /** The built WAR with {@code settings} as Tomcat context parameters that override web.xml. */
     public static WebArchive wschat(Map<String, String> settings) {
-        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("wschat.war")));
+        return wschat("wschat.war", settings);
+    }
+
+    /** The built WAR under another file name (and so another context path), with {@code settings}. */
+    public static WebArchive wschat(String archiveName, Map<String, String> settings) {
+        WebArchive war = ShrinkWrap.create(WebArchive.class, archiveName)
+                .merge(ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("wschat.war"))));
         if (!settings.isEmpty()) {
             StringBuilder context = new StringBuilder("<Context>\n");
             settings.forEach((key, value) -> context.append("  <Parameter name=\"").append(key)
