@@ -7,24 +7,23 @@ import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
-import jakarta.websocket.server.ServerEndpoint;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import org.socialvp.wschat.broker.Broker;
 import org.socialvp.wschat.broker.Client;
 
 /**
- * The WebSocket endpoint at {@code /wschat}: one instance per connection, delegating everything to
- * the {@link Broker}.
+ * The WebSocket endpoint: one instance per connection, delegating everything to the {@link Broker}.
+ * It is mapped twice, by its two subclasses: {@link LobbyEndpoint} at {@code /wschat} (the room
+ * {@code lobby}) and {@link RoomEndpoint} at {@code /wschat/{room}}.
  *
  * <p>Text arrives as parts ({@code last} marks the end of a message) so that the container's
  * per-connection buffer can stay small while the broker assembles the rare large message up to
  * {@code wschat.maxMessageBytes}. The protocol is text only: a binary frame closes the connection
- * with 1003. {@link #client} is {@code null} when the broker refused the connection (server or
- * room full) and closed it in {@link #open}.
+ * with 1003. {@link #client} is {@code null} when the broker refused the connection (invalid
+ * room, server or room full) and closed it in {@link #open}.
  */
-@ServerEndpoint(value = "/wschat", configurator = OriginCheck.class)
-public class ChatEndpoint {
+public abstract class ChatEndpoint {
 
     private static final System.Logger LOG = System.getLogger(ChatEndpoint.class.getName());
 
@@ -34,7 +33,7 @@ public class ChatEndpoint {
     @OnOpen
     public void open(Session session) {
         broker = WsChatLifecycle.broker();
-        client = broker.open(session, Broker.LOBBY);
+        client = broker.open(session, session.getPathParameters().getOrDefault("room", Broker.LOBBY));
     }
 
     @OnMessage

@@ -84,20 +84,24 @@ public final class Broker {
     /**
      * Registers a new connection to {@code roomName} and sends it the init frame.
      *
-     * @return the client, or {@code null} if the server or the room is full (the session has
-     *         then been closed with 1013)
+     * @return the client, or {@code null} if the room name is invalid (the session has then been
+     *         closed with 1008) or the server or the room is full (closed with 1013)
      */
     public Client open(Session session, String roomName) {
+        if (!Rooms.isValidName(roomName)) {
+            refuse(session, "(invalid)", CloseCodes.VIOLATED_POLICY, "invalid room");
+            return null;
+        }
         int count = connections.incrementAndGet();
         if (settings.maxConnections() > 0 && count > settings.maxConnections()) {
             connections.decrementAndGet();
-            refuse(session, roomName, "server full");
+            refuse(session, roomName, CloseCodes.TRY_AGAIN_LATER, "server full");
             return null;
         }
         Room room = rooms.join(roomName);
         if (room == null) {
             connections.decrementAndGet();
-            refuse(session, roomName, "room full");
+            refuse(session, roomName, CloseCodes.TRY_AGAIN_LATER, "room full");
             return null;
         }
         long graceMillis = TimeUnit.SECONDS.toMillis(settings.pongTimeoutSeconds());
@@ -283,10 +287,11 @@ public final class Broker {
                 "slow consumer, more than " + settings.sendQueueMaxBytes() + " bytes waiting");
     }
 
-    private void refuse(Session session, String roomName, String reason) {
-        LOG.log(Level.INFO, () -> "conn=" + session.getId() + " room=" + roomName + " refused: " + reason);
+    private void refuse(Session session, String roomName, CloseCode code, String reason) {
+        LOG.log(Level.INFO, () -> "conn=" + session.getId() + " room=" + roomName + " refused " + code.getCode()
+                + ": " + reason);
         try {
-            session.close(new CloseReason(CloseCodes.TRY_AGAIN_LATER, reason));
+            session.close(new CloseReason(code, reason));
         } catch (java.io.IOException e) {
             LOG.log(Level.DEBUG, () -> "conn=" + session.getId() + " close failed: " + e);
         }

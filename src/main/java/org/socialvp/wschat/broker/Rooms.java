@@ -2,6 +2,7 @@ package org.socialvp.wschat.broker;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The rooms that have at least one connection, by name.
@@ -14,6 +15,9 @@ import java.util.function.Function;
  */
 final class Rooms {
 
+    /** Room names: 1–64 of {@code A–Z a–z 0–9 . _ -} (PROTOCOL.md §5). */
+    private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final Function<String, Frame> initFrame;
     private final int maxConnectionsPerRoom;
@@ -25,6 +29,10 @@ final class Rooms {
     Rooms(Function<String, Frame> initFrame, int maxConnectionsPerRoom) {
         this.initFrame = initFrame;
         this.maxConnectionsPerRoom = maxConnectionsPerRoom;
+    }
+
+    static boolean isValidName(String name) {
+        return name != null && VALID_NAME.matcher(name).matches();
     }
 
     /**

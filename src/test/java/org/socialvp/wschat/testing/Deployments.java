@@ -50,4 +50,9 @@ public final class Deployments {
     public static URI lobby(URL deployment) {
         return URI.create(deployment.toString().replaceFirst("^http", "ws") + "wschat");
     }
+
+    /** The WebSocket address of {@code room} ({@code /wschat/wschat/{room}}), the name taken as is. */
+    public static URI room(URL deployment, String room) {
+        return URI.create(lobby(deployment) + "/" + room);
+    }
 }
