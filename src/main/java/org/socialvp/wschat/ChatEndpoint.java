@@ -11,6 +11,7 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import org.socialvp.wschat.broker.Broker;
 import org.socialvp.wschat.broker.Client;
+import org.socialvp.wschat.ops.WsChatLifecycle;
 
 /**
  * The WebSocket endpoint: one instance per connection, delegating everything to the {@link Broker}.

@@ -2,6 +2,7 @@ package org.socialvp.wschat;
 
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.lang.System.Logger.Level;
+import org.socialvp.wschat.ops.WsChatLifecycle;
 
 /**
  * The endpoint's configurator: refuses handshakes from foreign origins (HTTP 403, before the
@@ -16,6 +17,7 @@ public class OriginCheck extends ServerEndpointConfig.Configurator {
         String host = HandshakeHost.current();
         boolean allowed = WsChatLifecycle.originPolicy().allows(origin, host);
         if (!allowed) {
+            WsChatLifecycle.broker().metrics().originRejected();
             LOG.log(Level.INFO, () -> "handshake refused: origin " + origin + " is not allowed for host " + host);
         }
         return allowed;

@@ -3,10 +3,21 @@ package org.socialvp.wschat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.management.MBeanServerConnection;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+import javax.management.openmbean.TabularData;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -17,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.socialvp.wschat.testing.ChatClient;
 import org.socialvp.wschat.testing.Deployments;
 import org.socialvp.wschat.testing.ServerLog;
+import org.socialvp.wschat.testing.StatusPage;
 
 /** Deploy, undeploy, redeploy: sessions closed with 1001, no thread or memory left behind, bad settings refused. */
 @ExtendWith(ArquillianExtension.class)
@@ -24,6 +36,9 @@ class LifecycleIT {
 
     private static final String WSCHAT = "wschat";
     private static final String BROKEN = "broken";
+    private static final String QUIET = "quiet";
+    private static final ObjectName BROKER_MBEAN = objectName("wschat:type=Broker");
+    private static final URL WSCHAT_URL = url("http://127.0.0.1:" + System.getProperty("tomcat.http.port") + "/wschat/");
 
     @ArquillianResource
     private Deployer deployer;
@@ -36,6 +51,51 @@ class LifecycleIT {
     @Deployment(name = BROKEN, managed = false, testable = false)
     static WebArchive brokenWar() {
         return Deployments.wschat("broken.war", Map.of("wschat.maxJsonDepth", "very deep"));
+    }
+
+    @Deployment(name = QUIET, managed = false, testable = false)
+    static WebArchive quietWar() {
+        return Deployments.wschat("quiet.war", Map.of("wschat.statusEnabled", "false"));
+    }
+
+    @Test
+    void theBrokerMBeanIsRegisteredWithTheWarAndUnregisteredWithIt() throws Exception {
+        try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(
+                "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + System.getProperty("tomcat.jmx.port") + "/jmxrmi"))) {
+            MBeanServerConnection server = jmx.getMBeanServerConnection();
+            assertFalse(server.isRegistered(BROKER_MBEAN));
+            deployer.deploy(WSCHAT);
+            try (ChatClient alice = ChatClient.identified(Deployments.room(WSCHAT_URL, "jmx-party"), "alice")) {
+                assertTrue(server.isRegistered(BROKER_MBEAN));
+                assertEquals(1, server.getAttribute(BROKER_MBEAN, "Connections"));
+                assertEquals(1, server.getAttribute(BROKER_MBEAN, "Identified"));
+                assertEquals(1, server.getAttribute(BROKER_MBEAN, "Rooms"));
+                TabularData largest = (TabularData) server.getAttribute(BROKER_MBEAN, "LargestRooms");
+                assertEquals(1, largest.get(new Object[] {"jmx-party"}).get("value"));
+                for (String counter : List.of("MessagesIn", "MessagesOut", "SlowConsumerCloses", "RateLimited",
+                        "RejectedOrigins", "UptimeSeconds")) {
+                    assertTrue(server.getAttribute(BROKER_MBEAN, counter) instanceof Long, counter);
+                }
+            } finally {
+                deployer.undeploy(WSCHAT);
+            }
+            assertFalse(server.isRegistered(BROKER_MBEAN));
+        }
+    }
+
+    @Test
+    void withTheStatusSwitchedOffTheStatusPathIs404() {
+        deployer.deploy(QUIET);
+        try {
+            URI base = URI.create("http://127.0.0.1:" + System.getProperty("tomcat.http.port") + "/quiet/");
+            assertEquals(404, StatusPage.get(base.resolve("status")).statusCode());
+            try (ChatClient client = ChatClient.identified(URI.create(
+                    base.toString().replaceFirst("^http", "ws") + "wschat"), "alice")) {
+                client.expectNothingMore();
+            }
+        } finally {
+            deployer.undeploy(QUIET);
+        }
     }
 
     @Test
@@ -88,5 +148,21 @@ class LifecycleIT {
         List<String> lines = ServerLog.linesContaining("wschat.maxJsonDepth");
         assertFalse(lines.isEmpty(), "no log line names the key");
         assertFalse(lines.stream().noneMatch(line -> line.contains("very deep")), lines::toString);
+    }
+
+    private static URL url(String address) {
+        try {
+            return URI.create(address).toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static ObjectName objectName(String name) {
+        try {
+            return new ObjectName(name);
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 }

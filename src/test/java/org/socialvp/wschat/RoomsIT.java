@@ -3,7 +3,15 @@ package org.socialvp.wschat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import jakarta.json.JsonObject;
+import java.net.URI;
 import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -15,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.socialvp.wschat.testing.ChatClient;
 import org.socialvp.wschat.testing.Deployments;
 import org.socialvp.wschat.testing.RawClient;
+import org.socialvp.wschat.testing.StatusPage;
 
 /** PROTOCOL.md §5–6: many watch parties on one server, each with its own names and presence. */
 @ExtendWith(ArquillianExtension.class)
@@ -44,7 +53,9 @@ class RoomsIT {
             assertEquals("bob", plain.next("join").getString("who"));
             named.broadcast("\"same room\"");
             assertEquals("same room", plain.next("broadcast").getString("message"));
-            assertEquals(305, ChatClient.connect(Deployments.room(deployment, "lobby")).identify("alice").getInt("code"));
+            try (ChatClient impostor = ChatClient.connect(Deployments.room(deployment, "lobby"))) {
+                assertEquals(305, impostor.identify("alice").getInt("code"));
+            }
         }
     }
 
@@ -130,6 +141,38 @@ class RoomsIT {
             assertEquals(1008, close.closeCode());
             assertEquals("invalid room", close.closeReason());
         }
+    }
+
+    @Test
+    void aHundredThousandRoomsEachVisitedOnceLeaveNothingBehind() throws Exception {
+        URI status = URI.create(deployment + "status");
+        JsonObject before = StatusPage.read(status);
+        int rooms = 100_000;
+        int threads = 16;
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService visitors = Executors.newFixedThreadPool(threads);
+        try {
+            List<Callable<Void>> work = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                work.add(() -> {
+                    for (int i = next.getAndIncrement(); i < rooms; i = next.getAndIncrement()) {
+                        RawClient visitor = RawClient.connect(Deployments.room(deployment, "visit-" + i));
+                        assertEquals("visit-" + i, ChatClient.parse(visitor.readText()).getString("room"));
+                        // Leave by TCP reset: no TIME_WAIT, so 100,000 connections do not run out of ports.
+                        visitor.reset();
+                    }
+                    return null;
+                });
+            }
+            for (Future<Void> done : visitors.invokeAll(work)) {
+                done.get();
+            }
+        } finally {
+            visitors.shutdownNow();
+        }
+        JsonObject after = StatusPage.await(status, figures -> figures.getInt("connections") == before.getInt("connections"));
+        assertEquals(before.getInt("rooms"), after.getInt("rooms"), "every room went with its last connection");
+        assertEquals(before.getInt("messagesOut") + rooms, after.getInt("messagesOut"), "one init frame each");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.socialvp.wschat.testing.ChatClient;
 import org.socialvp.wschat.testing.Deployments;
 import org.socialvp.wschat.testing.RawClient;
+import org.socialvp.wschat.testing.StatusPage;
 
 /** A viewer whose connection stops reading must not hold up anybody else. */
 @ExtendWith(ArquillianExtension.class)
@@ -27,6 +29,7 @@ class SlowConsumerIT {
 
     private static final int MESSAGES = 3 * 1024;
     private static final int PAYLOAD_BYTES = 10 * 1024; // 3,072 × 10 KiB = 30 MiB
+    private static final int WINDOW = 32; // 320 KiB, well under the 1 MiB outbox bound
 
     @ArquillianResource
     private URL deployment;
@@ -53,6 +56,9 @@ class SlowConsumerIT {
             alice.next("join");
             bob.next("join");
 
+            // Bob is healthy: he keeps up. Alice never runs more than WINDOW broadcasts ahead of what he has
+            // read, so only a client that stops reading can overflow its outbox, whatever the machine's load.
+            Semaphore window = new Semaphore(WINDOW);
             Future<long[]> bobsView = reader.submit(() -> {
                 long maxLatency = 0;
                 boolean sawSlothQuit = false;
@@ -66,6 +72,7 @@ class SlowConsumerIT {
                     JsonObject payload = frame.getJsonObject("message");
                     assertEquals(seq, payload.getInt("seq"), "bob gets every broadcast, in order");
                     maxLatency = Math.max(maxLatency, System.nanoTime() - payload.getJsonNumber("sentAt").longValue());
+                    window.release();
                     seq++;
                 }
                 return new long[] {maxLatency, sawSlothQuit ? 1 : 0};
@@ -73,6 +80,7 @@ class SlowConsumerIT {
 
             String padding = "p".repeat(PAYLOAD_BYTES);
             for (int seq = 0; seq < MESSAGES; seq++) {
+                assertTrue(window.tryAcquire(ChatClient.PATIENCE.toMillis(), TimeUnit.MILLISECONDS), "bob stopped reading");
                 alice.broadcast("{\"seq\":" + seq + ",\"sentAt\":" + System.nanoTime() + ",\"pad\":\"" + padding + "\"}");
             }
 
@@ -85,6 +93,7 @@ class SlowConsumerIT {
             assertEquals(1013, close.closeCode());
             assertEquals("slow consumer", close.closeReason());
             bob.expectNothingMore();
+            assertEquals(1, StatusPage.read(URI.create(deployment + "status")).getInt("slowConsumerCloses"));
         } finally {
             reader.shutdownNow();
         }

@@ -54,6 +54,8 @@ public final class Broker {
     private final Rooms rooms;
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
+    private final Metrics metrics = new Metrics();
+    private final long startedAt = System.nanoTime();
     /** The fixed outcomes, encoded once. */
     private final Map<OutcomeCode, Frame> outcomes = new EnumMap<>(OutcomeCode.class);
     private volatile boolean stopping;
@@ -79,6 +81,25 @@ public final class Broker {
 
     public Settings settings() {
         return settings;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** The figures of this moment; reads the registry without locking it. */
+    public Status status() {
+        return new Status(
+                connections.get(),
+                rooms.identifiedCount(),
+                rooms.size(),
+                metrics.messagesIn.sum(),
+                metrics.messagesOut.sum(),
+                metrics.slowConsumerCloses.sum(),
+                metrics.rateLimited.sum(),
+                metrics.rejectedOrigins.sum(),
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAt),
+                rooms.largest(10));
     }
 
     /**
@@ -113,7 +134,7 @@ public final class Broker {
                 new Outbox(session, settings.sendQueueMaxBytes(), housekeeping, graceMillis, () -> slowConsumer(self)));
         clients.add(client);
         LOG.log(Level.DEBUG, () -> client + " connected");
-        client.outbox().offer(room.init());
+        send(client, room.init());
         return client;
     }
 
@@ -135,8 +156,10 @@ public final class Broker {
         if (text == null) {
             return;
         }
+        metrics.messagesIn.increment();
         switch (client.admit(System.nanoTime())) {
             case REJECT:
+                metrics.rateLimited.increment();
                 LOG.log(Level.DEBUG, () -> client + " rate limited");
                 send(client, outcomes.get(OutcomeCode.TOO_MANY_MESSAGES));
                 return;
@@ -197,16 +220,6 @@ public final class Broker {
             housekeeping.shutdownNow();
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Open connections on this server. */
-    public int connectionCount() {
-        return connections.get();
-    }
-
-    /** Rooms that have at least one connection. */
-    public int roomCount() {
-        return rooms.size();
     }
 
     private void handle(Client client, Command command) {
@@ -283,6 +296,7 @@ public final class Broker {
     }
 
     private void slowConsumer(Client client) {
+        metrics.slowConsumerCloses.increment();
         close(client, CloseCodes.TRY_AGAIN_LATER, "slow consumer",
                 "slow consumer, more than " + settings.sendQueueMaxBytes() + " bytes waiting");
     }
@@ -336,7 +350,9 @@ public final class Broker {
     }
 
     private void send(Client recipient, Frame frame) {
-        recipient.outbox().offer(frame);
+        if (recipient.outbox().offer(frame)) {
+            metrics.messagesOut.increment();
+        }
     }
 
     /**

@@ -21,8 +21,8 @@ final class Room {
     private final String name;
     private final Frame init;
     private final ConcurrentHashMap<String, Client> members = new ConcurrentHashMap<>();
-    /** Guarded by {@link Rooms}' {@code compute} on {@link #name}. */
-    int connections;
+    /** Written only inside {@link Rooms}' {@code compute} on {@link #name}; volatile for the status readers. */
+    volatile int connections;
 
     Room(String name, Frame init) {
         this.name = name;

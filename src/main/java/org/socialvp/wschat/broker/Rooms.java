@@ -1,5 +1,10 @@
 package org.socialvp.wschat.broker;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -62,6 +67,32 @@ final class Rooms {
             }
             return --current.connections == 0 ? null : current;
         });
+    }
+
+    /** Identified clients in all rooms. */
+    int identifiedCount() {
+        int identified = 0;
+        for (Room room : rooms.values()) {
+            identified += room.identifiedCount();
+        }
+        return identified;
+    }
+
+    /** The {@code limit} rooms with the most connections, largest first, as name → connections. */
+    Map<String, Integer> largest(int limit) {
+        // A min-heap of the best `limit` seen so far: one pass, however many rooms there are.
+        PriorityQueue<Map.Entry<String, Integer>> best = new PriorityQueue<>(Map.Entry.comparingByValue());
+        for (Room room : rooms.values()) {
+            best.add(Map.entry(room.name(), room.connections));
+            if (best.size() > limit) {
+                best.poll();
+            }
+        }
+        List<Map.Entry<String, Integer>> descending = new ArrayList<>(best);
+        descending.sort(Map.Entry.<String, Integer>comparingByValue().reversed());
+        Map<String, Integer> largest = new LinkedHashMap<>();
+        descending.forEach(entry -> largest.put(entry.getKey(), entry.getValue()));
+        return largest;
     }
 
     Room get(String name) {

@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
  * @param maxConnections connections per server, 0 = unlimited
  * @param allowedOrigins exact origins allowed besides same-origin and no-origin requests
  * @param allowAllOrigins whether {@code allowedOrigins} was {@code *}
+ * @param statusEnabled whether {@code GET /wschat/status} answers
  */
 public record Settings(
         int maxMessageBytes,
@@ -38,7 +39,8 @@ public record Settings(
         int maxConnectionsPerRoom,
         int maxConnections,
         Set<String> allowedOrigins,
-        boolean allowAllOrigins) {
+        boolean allowAllOrigins,
+        boolean statusEnabled) {
 
     public static final String PREFIX = "wschat.";
 
@@ -54,7 +56,8 @@ public record Settings(
         PONG_TIMEOUT_SECONDS("pongTimeoutSeconds", "10"),
         MAX_CONNECTIONS_PER_ROOM("maxConnectionsPerRoom", "0"),
         MAX_CONNECTIONS("maxConnections", "10000"),
-        ALLOWED_ORIGINS("allowedOrigins", "");
+        ALLOWED_ORIGINS("allowedOrigins", ""),
+        STATUS_ENABLED("statusEnabled", "true");
 
         private final String name;
         private final String defaultValue;
@@ -108,7 +111,8 @@ public record Settings(
                 reader.number(Key.MAX_CONNECTIONS_PER_ROOM, 0),
                 reader.number(Key.MAX_CONNECTIONS, 0),
                 originList.contains("*") ? Set.of() : originList,
-                originList.contains("*"));
+                originList.contains("*"),
+                reader.flag(Key.STATUS_ENABLED));
     }
 
     /** Whether the token bucket is switched on. */
@@ -121,6 +125,17 @@ public record Settings(
         String text(Key key) {
             String value = source.apply(key.key());
             return value == null ? key.defaultValue() : value.trim();
+        }
+
+        boolean flag(Key key) {
+            String value = text(key);
+            if (value.equalsIgnoreCase("true")) {
+                return true;
+            }
+            if (value.equalsIgnoreCase("false")) {
+                return false;
+            }
+            throw new InvalidSettingException(key.key(), value, "must be true or false");
         }
 
         int number(Key key, int minimum) {

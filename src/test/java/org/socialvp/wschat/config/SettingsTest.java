@@ -34,6 +34,16 @@ class SettingsTest {
         assertEquals(Set.of(), settings.allowedOrigins());
         assertFalse(settings.allowAllOrigins());
         assertTrue(settings.rateLimited());
+        assertTrue(settings.statusEnabled());
+    }
+
+    @Test
+    void flagsAreTrueOrFalseAndNothingElse() {
+        assertFalse(Settings.load(Map.of("wschat.statusEnabled", "false")::get).statusEnabled());
+        assertTrue(Settings.load(Map.of("wschat.statusEnabled", "TRUE")::get).statusEnabled());
+        InvalidSettingException failure = assertThrows(InvalidSettingException.class,
+                () -> Settings.load(Map.of("wschat.statusEnabled", "yes")::get));
+        assertEquals("wschat.statusEnabled", failure.key());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.socialvp.wschat;
+package org.socialvp.wschat.ops;
 
 import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.ServletContext;
@@ -12,7 +12,8 @@ import org.socialvp.wschat.config.OriginPolicy;
 import org.socialvp.wschat.config.Settings;
 
 /**
- * Starts the broker when the WAR is deployed and stops it when it is undeployed.
+ * Starts the broker when the WAR is deployed and stops it when it is undeployed: settings,
+ * broker (with its housekeeping thread), MBean and status servlet come and go together.
  *
  * <p>The endpoint instances the container creates per connection find the broker through
  * {@link #broker()}: a static field, which is per WAR because each web application has its own
@@ -25,6 +26,7 @@ public class WsChatLifecycle implements ServletContextListener {
 
     private static volatile Broker broker;
     private static volatile OriginPolicy originPolicy;
+    private BrokerMonitor monitor;
 
     /** The broker of this deployment. */
     public static Broker broker() {
@@ -50,8 +52,14 @@ public class WsChatLifecycle implements ServletContextListener {
             LOG.log(Level.ERROR, "WSChat not started: " + e.getMessage());
             throw e;
         }
+        JsonProvider json = JsonProvider.provider();
         originPolicy = new OriginPolicy(settings);
-        broker = new Broker(settings, JsonProvider.provider());
+        broker = new Broker(settings, json);
+        monitor = new BrokerMonitor(broker);
+        monitor.register(context.getContextPath());
+        if (settings.statusEnabled()) {
+            context.addServlet("wschat-status", new StatusServlet(broker, json)).addMapping("/status");
+        }
         LOG.log(Level.INFO, () -> "WSChat started: " + settings);
     }
 
@@ -59,6 +67,10 @@ public class WsChatLifecycle implements ServletContextListener {
     public void contextDestroyed(ServletContextEvent event) {
         Broker stopping = broker;
         broker = null;
+        if (monitor != null) {
+            monitor.unregister();
+            monitor = null;
+        }
         if (stopping != null) {
             stopping.shutdown();
         }

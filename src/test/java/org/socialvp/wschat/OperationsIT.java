@@ -1,0 +1,124 @@
+package org.socialvp.wschat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.socialvp.wschat.testing.ChatClient;
+import org.socialvp.wschat.testing.Deployments;
+import org.socialvp.wschat.testing.RawClient;
+import org.socialvp.wschat.testing.StatusPage;
+
+/** {@code GET /wschat/status} follows real traffic exactly. */
+@ExtendWith(ArquillianExtension.class)
+class OperationsIT {
+
+    private static final List<String> FIGURES = List.of("connections", "identified", "rooms", "messagesIn",
+            "messagesOut", "slowConsumerCloses", "rateLimited", "rejectedOrigins", "uptimeSeconds");
+
+    @ArquillianResource
+    private URL deployment;
+
+    private URI status;
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        return Deployments.wschat();
+    }
+
+    @BeforeEach
+    void locate() {
+        status = URI.create(deployment + "status");
+    }
+
+    @Test
+    void theStatusIsJsonWithEveryFigureAndNoNames() {
+        HttpResponse<String> response = StatusPage.get(status);
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        JsonObject figures = ChatClient.parse(response.body());
+        for (String figure : FIGURES) {
+            assertTrue(figures.containsKey(figure), "missing " + figure + " in " + figures);
+        }
+        try (ChatClient secretive = ChatClient.identified(Deployments.room(deployment, "hidden"), "secret-agent")) {
+            String body = StatusPage.get(status).body();
+            assertFalse(body.contains("secret-agent"), body);
+        }
+    }
+
+    @Test
+    void theFiguresFollowConnectsMessagesAndClosesExactly() {
+        JsonObject before = StatusPage.read(status);
+        URI roomA = Deployments.room(deployment, "status-a");
+        URI roomB = Deployments.room(deployment, "status-b");
+        ChatClient a1 = ChatClient.identified(roomA, "a1");
+        ChatClient a2 = ChatClient.identified(roomA, "a2");
+        ChatClient a3 = ChatClient.identified(roomA, "a3");
+        ChatClient b1 = ChatClient.identified(roomB, "b1");
+        ChatClient b2 = ChatClient.identified(roomB, "b2");
+        a1.broadcast("\"hello room a\"");
+        a2.next("join");
+        a2.next("broadcast");
+        a3.next("broadcast");
+
+        // In: 5 identifies + 1 broadcast. Out: 5 inits + 5 outcomes + 4 joins (a1←a2, a1←a3, a2←a3, b1←b2) + 2 broadcasts.
+        JsonObject during = StatusPage.read(status);
+        assertEquals(delta(before, "connections", 5), during.getInt("connections"));
+        assertEquals(delta(before, "identified", 5), during.getInt("identified"));
+        assertEquals(delta(before, "rooms", 2), during.getInt("rooms"));
+        assertEquals(delta(before, "messagesIn", 6), during.getInt("messagesIn"));
+        assertEquals(delta(before, "messagesOut", 16), during.getInt("messagesOut"));
+        assertEquals(5, during.getJsonObject("largestRooms").getInt("status-a") + during.getJsonObject("largestRooms").getInt("status-b"));
+
+        for (ChatClient client : List.of(a1, a2, a3, b1, b2)) {
+            client.close();
+        }
+        // 4 quits: a2 and a3 hear a1 leave, a3 hears a2, b2 hears b1.
+        JsonObject after = StatusPage.await(status, figures -> figures.getInt("connections") == before.getInt("connections"));
+        assertEquals(before.getInt("identified"), after.getInt("identified"));
+        assertEquals(before.getInt("rooms"), after.getInt("rooms"));
+        assertEquals(delta(before, "messagesIn", 6), after.getInt("messagesIn"));
+        assertEquals(delta(before, "messagesOut", 20), after.getInt("messagesOut"));
+        assertFalse(after.getJsonObject("largestRooms").containsKey("status-a"));
+    }
+
+    @Test
+    void refusedOriginsAndRateLimitedFramesAreCounted() {
+        JsonObject before = StatusPage.read(status);
+        try (RawClient evil = RawClient.connect(Deployments.lobby(deployment), Map.of("Origin", "https://evil.example"))) {
+            assertEquals(403, evil.status());
+        }
+        try (ChatClient chatty = ChatClient.identified(Deployments.room(deployment, "chatty"), "chatty")) {
+            for (int i = 0; i < 150; i++) {
+                chatty.send("{\"command\":\"list\"}");
+            }
+            int refused = 0;
+            for (int i = 0; i < 150; i++) {
+                if (chatty.next().getString("type").equals("outcome")) {
+                    refused++;
+                }
+            }
+            assertTrue(refused > 0);
+            JsonObject after = StatusPage.read(status);
+            assertEquals(delta(before, "rejectedOrigins", 1), after.getInt("rejectedOrigins"));
+            assertEquals(delta(before, "rateLimited", refused), after.getInt("rateLimited"));
+        }
+    }
+
+    private static int delta(JsonObject before, String figure, int change) {
+        return before.getInt(figure) + change;
+    }
+}

@@ -1,0 +1,52 @@
+package org.socialvp.wschat.testing;
+
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.function.Predicate;
+
+/** {@code GET /wschat/status} of the test server. */
+public final class StatusPage {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private StatusPage() {
+    }
+
+    public static HttpResponse<String> get(URI statusUri) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(statusUri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    public static JsonObject read(URI statusUri) {
+        HttpResponse<String> response = get(statusUri);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("status answered " + response.statusCode());
+        }
+        return ChatClient.parse(response.body());
+    }
+
+    /** Reads the status until {@code condition} holds (the server may still be closing), or fails. */
+    public static JsonObject await(URI statusUri, Predicate<JsonObject> condition) {
+        long deadline = System.nanoTime() + ChatClient.PATIENCE.toNanos();
+        JsonObject status = read(statusUri);
+        while (!condition.test(status)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("status never reached the expected figures: " + status);
+            }
+            Thread.onSpinWait();
+            status = read(statusUri);
+        }
+        return status;
+    }
+}
