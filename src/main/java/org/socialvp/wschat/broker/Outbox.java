@@ -12,6 +12,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,6 +59,8 @@ final class Outbox implements SendHandler {
     private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
     /** Written and read only by the holder of {@code sending}. */
     private Frame inFlight;
+    /** The forced close at the end of the grace period, cancelled once the session is closed. */
+    private volatile ScheduledFuture<?> forcedClose;
 
     Outbox(Session session, long maxQueuedBytes, ScheduledExecutorService housekeeping,
             long closeGraceMillis, Runnable overflow) {
@@ -105,7 +108,7 @@ final class Outbox implements SendHandler {
         }
         queue.clear();
         try {
-            housekeeping.schedule(this::closeSession, closeGraceMillis, TimeUnit.MILLISECONDS);
+            forcedClose = housekeeping.schedule(this::closeSession, closeGraceMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException shuttingDown) {
             // The WAR is stopping; the container closes what is left.
         }
@@ -186,6 +189,10 @@ final class Outbox implements SendHandler {
     }
 
     private void closeSession() {
+        ScheduledFuture<?> pending = forcedClose;
+        if (pending != null) {
+            pending.cancel(false);
+        }
         CloseReason reason = closeReason.get();
         if (!session.isOpen()) {
             return;

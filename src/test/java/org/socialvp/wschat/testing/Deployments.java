@@ -1,17 +1,25 @@
 package org.socialvp.wschat.testing;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
  * The WAR that Maven built ({@code target/wschat.war}), as the integration tests deploy it: the
- * same bytes a user drops into {@code webapps/}, optionally with settings in a
- * {@code META-INF/context.xml}, the way an operator overrides them on Tomcat.
+ * same bytes a user drops into {@code webapps/}, optionally with settings. On Tomcat the settings
+ * go into a {@code META-INF/context.xml} as {@code <Parameter>}s, the way an operator overrides
+ * them there; on Payara (whose own override is {@code asadmin set-web-context-param}, which
+ * Payara Micro has no console for) they replace the defaults in {@code WEB-INF/web.xml}.
  */
 public final class Deployments {
 
@@ -31,19 +39,42 @@ public final class Deployments {
     public static WebArchive wschat(String archiveName, Map<String, String> settings) {
         WebArchive war = ShrinkWrap.create(WebArchive.class, archiveName)
                 .merge(ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("wschat.war"))));
-        if (!settings.isEmpty()) {
+        if (settings.isEmpty()) {
+            return war;
+        }
+        if (Server.isTomcat()) {
             StringBuilder context = new StringBuilder("<Context>\n");
             settings.forEach((key, value) -> context.append("  <Parameter name=\"").append(key)
                     .append("\" value=\"").append(value).append("\" override=\"false\"/>\n"));
             context.append("</Context>\n");
             war.addAsManifestResource(new StringAsset(context.toString()), "context.xml");
+        } else {
+            String webXml = read(war, "WEB-INF/web.xml");
+            for (Map.Entry<String, String> setting : settings.entrySet()) {
+                Matcher param = Pattern.compile("(<param-name>" + Pattern.quote(setting.getKey())
+                        + "</param-name>\\s*<param-value>)[^<]*").matcher(webXml);
+                if (!param.find()) {
+                    throw new IllegalArgumentException("web.xml has no " + setting.getKey());
+                }
+                webXml = param.replaceFirst("$1" + Matcher.quoteReplacement(setting.getValue()));
+            }
+            war.delete("WEB-INF/web.xml");
+            war.addAsWebInfResource(new StringAsset(webXml), "web.xml");
         }
         return war;
     }
 
+    private static String read(WebArchive war, String path) {
+        try (InputStream in = war.get(path).getAsset().openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The WebSocket address of the lobby on the test Tomcat, for deployments the test manages itself. */
     public static URI lobby() {
-        return URI.create("ws://127.0.0.1:" + System.getProperty("tomcat.http.port") + "/wschat/wschat");
+        return URI.create("ws://127.0.0.1:" + Server.httpPort() + "/wschat/wschat");
     }
 
     /** The WebSocket address of the lobby, from the deployment's HTTP base URL. */

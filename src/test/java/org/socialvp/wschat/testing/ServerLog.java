@@ -8,16 +8,15 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** The log files of the Tomcat the integration tests run against. */
+/** The log files of the container the integration tests run against. */
 public final class ServerLog {
 
     private ServerLog() {
     }
 
-    /** Everything Tomcat has logged so far, all files of {@code logs/} concatenated. */
+    /** Everything the container has logged so far, all its log files concatenated. */
     public static String text() {
-        Path logs = Path.of(System.getProperty("tomcat.home"), "logs");
-        try (Stream<Path> files = Files.list(logs)) {
+        try (Stream<Path> files = Files.list(Server.logDir())) {
             List<Path> sorted = files.filter(Files::isRegularFile).sorted().toList();
             StringBuilder all = new StringBuilder();
             for (Path file : sorted) {
