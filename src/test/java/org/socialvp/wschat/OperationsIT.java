@@ -41,7 +41,7 @@ class OperationsIT {
 
     @BeforeEach
     void locate() {
-        status = URI.create(deployment + "status");
+        status = Deployments.status(deployment);
     }
 
     @Test

@@ -93,7 +93,7 @@ class SlowConsumerIT {
             assertEquals(1013, close.closeCode());
             assertEquals("slow consumer", close.closeReason());
             bob.expectNothingMore();
-            assertEquals(1, StatusPage.read(URI.create(deployment + "status")).getInt("slowConsumerCloses"));
+            assertEquals(1, StatusPage.read(Deployments.status(deployment)).getInt("slowConsumerCloses"));
         } finally {
             reader.shutdownNow();
         }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,6 +60,8 @@ public final class Broker {
     /** The fixed outcomes, encoded once. */
     private final Map<OutcomeCode, Frame> outcomes = new EnumMap<>(OutcomeCode.class);
     private volatile boolean stopping;
+    /** Joined on shutdown: an executor reports termination a moment before its thread has exited. */
+    private final List<Thread> housekeepingThreads = new CopyOnWriteArrayList<>();
 
     public Broker(Settings settings, JsonProvider json) {
         this.settings = settings;
@@ -72,6 +75,7 @@ public final class Broker {
         this.housekeeping = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "wschat-housekeeping");
             thread.setDaemon(true);
+            housekeepingThreads.add(thread);
             return thread;
         });
         housekeeping.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -215,6 +219,9 @@ public final class Broker {
         try {
             if (!housekeeping.awaitTermination(10, TimeUnit.SECONDS)) {
                 housekeeping.shutdownNow();
+            }
+            for (Thread thread : housekeepingThreads) {
+                thread.join(TimeUnit.SECONDS.toMillis(5));
             }
         } catch (InterruptedException e) {
             housekeeping.shutdownNow();

@@ -167,8 +167,13 @@ final class Outbox implements SendHandler {
                 try {
                     remote.sendText(next.text(), this);
                 } catch (RuntimeException e) {
-                    // Never expected: one send at a time is this class's whole point.
-                    LOG.log(Level.WARNING, "conn=" + session.getId() + " send refused by the container", e);
+                    if (session.isOpen()) {
+                        // Never expected: one send at a time is this class's whole point.
+                        LOG.log(Level.WARNING, "conn=" + session.getId() + " send refused by the container", e);
+                    } else {
+                        // The peer closed between our offer and the container's close notification.
+                        LOG.log(Level.DEBUG, () -> "conn=" + session.getId() + " send after close: " + e);
+                    }
                     onResult(new SendResult(e));
                 }
                 return;

@@ -77,9 +77,23 @@ public final class Deployments {
         return URI.create("ws://127.0.0.1:" + Server.httpPort() + "/wschat/wschat");
     }
 
+    /**
+     * The deployment's base address on the loopback interface. Payara reports its external address,
+     * and Tyrus looks up the name of the local address on every handshake: over loopback that is
+     * {@code /etc/hosts}, elsewhere it is DNS, which a closed test network never answers.
+     */
+    public static URI base(URL deployment) {
+        return URI.create("http://127.0.0.1:" + deployment.getPort() + deployment.getPath());
+    }
+
+    /** {@code GET /wschat/status} of the deployment. */
+    public static URI status(URL deployment) {
+        return base(deployment).resolve("status");
+    }
+
     /** The WebSocket address of the lobby, from the deployment's HTTP base URL. */
     public static URI lobby(URL deployment) {
-        return URI.create(deployment.toString().replaceFirst("^http", "ws") + "wschat");
+        return URI.create(base(deployment).toString().replaceFirst("^http", "ws") + "wschat");
     }
 
     /** The WebSocket address of {@code room} ({@code /wschat/wschat/{room}}), the name taken as is. */

@@ -235,6 +235,20 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Leaves cleanly: sends a close frame (1000), waits for the server's, then drops the socket with
+     * a reset so that no TIME_WAIT is left behind on this side (tests that open very many
+     * connections would otherwise run out of local ports).
+     *
+     * @return the server's close frame
+     */
+    public Frame closeHandshakeThenReset() {
+        sendFrame(CLOSE, ByteBuffer.allocate(2).putShort((short) 1000).array(), true);
+        Frame answer = readUntilClose();
+        reset();
+        return answer;
+    }
+
     /** Vanishes without a close frame: the socket is closed with SO_LINGER 0, so the server sees a TCP reset. */
     public void reset() {
         try {
