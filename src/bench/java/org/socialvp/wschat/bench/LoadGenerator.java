@@ -1,0 +1,590 @@
+package org.socialvp.wschat.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A load generator for any server that speaks the WSChat protocol (WSChat itself, or a reference
+ * broker such as the Node {@code ws} peer). One thread, one selector, raw WebSocket frames and no
+ * JSON parsing on the receive path, so that on a small machine the server is what gets measured.
+ *
+ * <pre>
+ * fanout  URL CLIENTS SENDERS RATE SECONDS [SIZE]  broadcast RATE messages/s in total from SENDERS of CLIENTS
+ * sweep   URL CLIENTS SENDERS SECONDS RATE...       fanout at each RATE, then the best clean one
+ * direct  URL PAIRS SECONDS                         PAIRS ping-pong pairs of direct messages
+ * connect URL TOTAL CONCURRENCY                     connect + identify TOTAL clients, CONCURRENCY at a time
+ * idle    URL COUNT [SERVER_PID]                    hold COUNT identified connections; with a pid, RSS per connection
+ * </pre>
+ *
+ * Every mode prints one JSON line per measurement. A clean fan-out run is one with no loss, no
+ * connection closed and a p99 latency of at most 50 ms.
+ */
+public final class LoadGenerator {
+
+    private static final byte[] NO_MASK = {0, 0, 0, 0};
+    private static final byte[] T_KEY = "\"t\":".getBytes(StandardCharsets.US_ASCII);
+
+    private final URI uri;
+    private final InetSocketAddress address;
+    private final Selector selector;
+    private final long origin = System.nanoTime();
+    private int closedEarly;
+
+    private LoadGenerator(URI uri) throws IOException {
+        this.uri = uri;
+        this.address = new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort());
+        this.selector = Selector.open();
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: fanout|sweep|direct|connect|idle URL ... (see the class comment)");
+            System.exit(2);
+        }
+        LoadGenerator load = new LoadGenerator(URI.create(args[1]));
+        int[] n = Arrays.stream(args).skip(2).mapToInt(Integer::parseInt).toArray();
+        switch (args[0]) {
+            case "fanout" -> load.fanout(n[0], n[1], n[2], n[3], n.length > 4 ? n[4] : 100);
+            case "sweep" -> load.sweep(n[0], n[1], n[2], Arrays.copyOfRange(n, 3, n.length));
+            case "direct" -> load.direct(n[0], n[1]);
+            case "connect" -> load.connect(n[0], n[1]);
+            case "idle" -> load.idle(n[0], n.length > 1 ? n[1] : 0);
+            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        }
+    }
+
+    // ---------------------------------------------------------------- modes
+
+    private void sweep(int clients, int senders, int seconds, int[] rates) throws IOException {
+        List<Conn> conns = openIdentified(clients, "s");
+        double best = 0;
+        for (int rate : rates) {
+            Result result = broadcastPhase(conns, senders, rate, seconds, 100);
+            System.out.println(result.json("fanout"));
+            if (result.clean()) {
+                best = Math.max(best, result.deliveredPerSecond);
+            }
+        }
+        System.out.printf(Locale.ROOT, "{\"mode\":\"sweep\",\"best_clean_deliveries_per_s\":%.0f}%n", best);
+    }
+
+    private void fanout(int clients, int senders, int rate, int seconds, int size) throws IOException {
+        List<Conn> conns = openIdentified(clients, "f");
+        System.out.println(broadcastPhase(conns, senders, rate, seconds, size).json("fanout"));
+    }
+
+    /** One uncounted second of warm-up, then {@code seconds} measured; waits up to 10 s for stragglers. */
+    private Result broadcastPhase(List<Conn> conns, int senders, int rate, int seconds, int size) throws IOException {
+        String pad = "p".repeat(Math.max(0, size - 40));
+        Latencies latencies = new Latencies();
+        double[] window = {Double.MAX_VALUE, Double.MAX_VALUE};
+        double[] lastDelivery = {0};
+        for (Conn c : conns) {
+            c.onText = (conn, frame, offset, length) -> {
+                double sentAt = parseT(frame, offset, length);
+                if (sentAt >= window[0] && sentAt <= window[1]) {
+                    double now = millisNow();
+                    latencies.add(now - sentAt);
+                    lastDelivery[0] = now;
+                }
+            };
+        }
+        closedEarly = 0;
+        long sent = 0;
+        long k = 0;
+        double interval = 1000.0 / rate;
+        for (int phase = 0; phase < 2; phase++) {
+            double start = millisNow();
+            double duration = phase == 0 ? 1000 : seconds * 1000.0;
+            if (phase == 1) {
+                window[0] = start;
+            }
+            long issued = 0;
+            while (millisNow() - start < duration) {
+                long due = (long) ((millisNow() - start) / interval) + 1;
+                while (issued < due) {
+                    Conn sender = conns.get((int) (k % senders));
+                    sender.sendText(String.format(Locale.ROOT,
+                            "{\"command\":\"broadcast\",\"message\":{\"t\":%.3f,\"i\":%d,\"p\":\"%s\"}}",
+                            millisNow(), k, pad));
+                    issued++;
+                    k++;
+                    if (phase == 1) {
+                        sent++;
+                    }
+                }
+                poll(1);
+            }
+            if (phase == 1) {
+                window[1] = millisNow();
+            } else {
+                drainFor(500);
+            }
+        }
+        long expected = sent * (conns.size() - 1);
+        double deadline = millisNow() + 10_000;
+        while (latencies.count() < expected && millisNow() < deadline) {
+            poll(5);
+        }
+        double measured = (Math.max(lastDelivery[0], window[1]) - window[0]) / 1000;
+        return new Result(conns.size(), senders, rate, expected, latencies.count(), closedEarly,
+                latencies.count() / measured, latencies);
+    }
+
+    private void direct(int pairs, int seconds) throws IOException {
+        List<Conn> conns = openIdentified(pairs * 2, "d");
+        Latencies latencies = new Latencies();
+        boolean[] measuring = {false};
+        for (int p = 0; p < pairs; p++) {
+            Conn a = conns.get(2 * p);
+            Conn b = conns.get(2 * p + 1);
+            b.onText = (conn, frame, offset, length) -> {
+                if (contains(frame, offset, length, T_KEY)) {
+                    conn.sendText("{\"command\":\"message\",\"to\":\"" + a.name + "\",\"message\":{\"t\":"
+                            + String.format(Locale.ROOT, "%.3f", parseT(frame, offset, length)) + "}}");
+                }
+            };
+            a.onText = (conn, frame, offset, length) -> {
+                if (contains(frame, offset, length, T_KEY)) {
+                    if (measuring[0]) {
+                        latencies.add(millisNow() - parseT(frame, offset, length));
+                    }
+                    ping(conn, b.name);
+                }
+            };
+        }
+        for (int p = 0; p < pairs; p++) {
+            ping(conns.get(2 * p), conns.get(2 * p + 1).name);
+        }
+        drainFor(1000);
+        measuring[0] = true;
+        double start = millisNow();
+        drainFor(seconds * 1000.0);
+        measuring[0] = false;
+        double elapsed = (millisNow() - start) / 1000;
+        System.out.printf(Locale.ROOT, "{\"mode\":\"direct\",\"pairs\":%d,\"secs\":%d,\"round_trips\":%d,"
+                        + "\"round_trips_per_s\":%.0f,\"closed\":%d,\"latency_ms\":%s}%n",
+                pairs, seconds, latencies.count(), latencies.count() / elapsed, closedEarly, latencies.percentiles());
+    }
+
+    private void connect(int total, int concurrency) throws IOException {
+        int[] started = {0};
+        int[] done = {0};
+        Latencies latencies = new Latencies();
+        double start = millisNow();
+        while (done[0] < total) {
+            while (started[0] - done[0] < concurrency && started[0] < total) {
+                Conn c = open("c" + started[0]);
+                double opened = millisNow();
+                c.onIdentified = conn -> {
+                    latencies.add(millisNow() - opened);
+                    done[0]++;
+                    conn.reset();
+                };
+                started[0]++;
+            }
+            poll(5);
+        }
+        double elapsed = (millisNow() - start) / 1000;
+        System.out.printf(Locale.ROOT, "{\"mode\":\"connect\",\"total\":%d,\"concurrency\":%d,"
+                        + "\"connects_per_s\":%.0f,\"closed\":%d,\"latency_ms\":%s}%n",
+                total, concurrency, total / elapsed, closedEarly, latencies.percentiles());
+    }
+
+    private void idle(int count, long serverPid) throws Exception {
+        long before = serverPid > 0 ? rssAfterGc(serverPid) : 0;
+        List<Conn> conns = openIdentified(count, "i");
+        drainFor(2000);
+        long after = serverPid > 0 ? rssAfterGc(serverPid) : 0;
+        boolean limitEnforced = oversizeIsRefused();
+        System.out.printf(Locale.ROOT, "{\"mode\":\"idle\",\"connections\":%d,\"open\":%d,\"rss_before_kib\":%d,"
+                        + "\"rss_after_kib\":%d,\"kib_per_connection\":%.1f,\"message_limit_enforced\":%b}%n",
+                count, count - closedEarly, before, after, (after - before) / (double) count, limitEnforced);
+        conns.forEach(Conn::reset);
+    }
+
+    /** Whether a 65,537-byte message still closes its connection with 1009. */
+    private boolean oversizeIsRefused() throws IOException {
+        Conn probe = openIdentified(1, "probe").get(0);
+        int[] code = {0};
+        probe.onClose = c -> code[0] = c;
+        String body = "x".repeat(65_537);
+        probe.sendText("{\"command\":\"broadcast\",\"message\":\"" + body + "\"}");
+        double deadline = millisNow() + 10_000;
+        while (code[0] == 0 && millisNow() < deadline) {
+            poll(5);
+        }
+        return code[0] == 1009;
+    }
+
+    private static long rssAfterGc(long pid) throws Exception {
+        for (int i = 0; i < 2; i++) {
+            new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+        }
+        Thread.sleep(1000);
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS for " + pid);
+    }
+
+    private static void ping(Conn from, String to) {
+        from.sendText(String.format(Locale.ROOT, "{\"command\":\"message\",\"to\":\"%s\",\"message\":{\"t\":%.3f}}",
+                to, millisNow()));
+    }
+
+    // ---------------------------------------------------------------- connections
+
+    private List<Conn> openIdentified(int count, String prefix) throws IOException {
+        List<Conn> conns = new ArrayList<>();
+        int[] ready = {0};
+        for (int i = 0; i < count; i++) {
+            Conn c = open(prefix + i + "_" + ProcessHandle.current().pid());
+            c.onIdentified = conn -> ready[0]++;
+            conns.add(c);
+            while (conns.size() - ready[0] > 200) {
+                poll(5);
+            }
+        }
+        double deadline = millisNow() + 60_000;
+        while (ready[0] < count && millisNow() < deadline) {
+            poll(5);
+        }
+        if (ready[0] < count) {
+            throw new IllegalStateException("only " + ready[0] + " of " + count + " clients identified");
+        }
+        return conns;
+    }
+
+    private Conn open(String name) throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        channel.configureBlocking(false);
+        channel.connect(address);
+        Conn c = new Conn(channel, name);
+        c.key = channel.register(selector, SelectionKey.OP_CONNECT, c);
+        return c;
+    }
+
+    private void drainFor(double millis) throws IOException {
+        double end = millisNow() + millis;
+        while (millisNow() < end) {
+            poll(5);
+        }
+    }
+
+    private void poll(long timeoutMillis) throws IOException {
+        selector.select(timeoutMillis);
+        for (SelectionKey key : selector.selectedKeys()) {
+            Conn c = (Conn) key.attachment();
+            try {
+                if (!key.isValid()) {
+                    continue;
+                }
+                if (key.isConnectable() && c.channel.finishConnect()) {
+                    c.handshake();
+                }
+                if (key.isValid() && key.isWritable()) {
+                    c.flush();
+                }
+                if (key.isValid() && key.isReadable()) {
+                    c.read();
+                }
+            } catch (IOException e) {
+                c.broken();
+            }
+        }
+        selector.selectedKeys().clear();
+    }
+
+    private double millisNow() {
+        return (System.nanoTime() - origin) / 1e6;
+    }
+
+    private static double parseT(ByteBuffer frame, int offset, int length) {
+        int at = indexOf(frame, offset, length, T_KEY);
+        if (at < 0) {
+            return -1;
+        }
+        int i = at + T_KEY.length;
+        int end = offset + length;
+        StringBuilder number = new StringBuilder(16);
+        while (i < end) {
+            byte b = frame.get(i++);
+            if ((b >= '0' && b <= '9') || b == '.' || b == '-') {
+                number.append((char) b);
+            } else {
+                break;
+            }
+        }
+        return Double.parseDouble(number.toString());
+    }
+
+    private static boolean contains(ByteBuffer frame, int offset, int length, byte[] needle) {
+        return indexOf(frame, offset, length, needle) >= 0;
+    }
+
+    private static int indexOf(ByteBuffer frame, int offset, int length, byte[] needle) {
+        outer:
+        for (int i = offset; i <= offset + length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (frame.get(i + j) != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    // ---------------------------------------------------------------- one connection
+
+    @FunctionalInterface
+    private interface TextHandler {
+        void onText(Conn conn, ByteBuffer frame, int offset, int length);
+    }
+
+    private final class Conn {
+
+        private final SocketChannel channel;
+        private final String name;
+        private SelectionKey key;
+        private ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+        private ByteBuffer out = ByteBuffer.allocate(16 * 1024);
+        private int state; // 0 handshake, 1 awaiting init, 2 awaiting outcome, 3 identified, 4 closed
+        private TextHandler onText = (conn, frame, offset, length) -> { };
+        private java.util.function.Consumer<Conn> onIdentified = conn -> { };
+        private java.util.function.IntConsumer onClose = code -> { };
+
+        Conn(SocketChannel channel, String name) {
+            this.channel = channel;
+            this.name = name;
+        }
+
+        void handshake() throws IOException {
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            queue(("GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + address.getPort()
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            key.interestOps(SelectionKey.OP_READ);
+            flush();
+        }
+
+        void sendText(String text) {
+            byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+            frame(0x1, payload);
+        }
+
+        private void frame(int opcode, byte[] payload) {
+            int length = payload.length;
+            byte[] header;
+            if (length < 126) {
+                header = new byte[] {(byte) (0x80 | opcode), (byte) (0x80 | length)};
+            } else if (length < 65536) {
+                header = new byte[] {(byte) (0x80 | opcode), (byte) (0x80 | 126), (byte) (length >>> 8), (byte) length};
+            } else {
+                header = ByteBuffer.allocate(10).put((byte) (0x80 | opcode)).put((byte) (0x80 | 127)).putLong(length).array();
+            }
+            queue(header);
+            queue(NO_MASK); // a zero masking key: legal, and the payload needs no XOR
+            queue(payload);
+            try {
+                flush();
+            } catch (IOException e) {
+                broken();
+            }
+        }
+
+        private void queue(byte[] bytes) {
+            if (out.remaining() < bytes.length) {
+                ByteBuffer bigger = ByteBuffer.allocate((out.position() + bytes.length) * 2);
+                out.flip();
+                bigger.put(out);
+                out = bigger;
+            }
+            out.put(bytes);
+        }
+
+        void flush() throws IOException {
+            if (state == 4) {
+                return;
+            }
+            out.flip();
+            channel.write(out);
+            out.compact();
+            if (key.isValid()) {
+                key.interestOps(out.position() > 0 ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+            }
+        }
+
+        void read() throws IOException {
+            if (in.remaining() < 16 * 1024) {
+                ByteBuffer bigger = ByteBuffer.allocate(in.capacity() * 2);
+                in.flip();
+                bigger.put(in);
+                in = bigger;
+            }
+            int n = channel.read(in);
+            if (n < 0) {
+                broken();
+                return;
+            }
+            in.flip();
+            if (state == 0) {
+                int end = indexOf(in, in.position(), in.remaining(), "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                if (end < 0) {
+                    in.compact();
+                    return;
+                }
+                in.position(end + 4);
+                state = 1;
+            }
+            while (in.remaining() >= 2 && state != 4) {
+                int start = in.position();
+                int opcode = in.get(start) & 0x0F;
+                long length = in.get(start + 1) & 0x7F;
+                int headerLength = 2;
+                if (length == 126) {
+                    if (in.remaining() < 4) {
+                        break;
+                    }
+                    length = ((in.get(start + 2) & 0xFF) << 8) | (in.get(start + 3) & 0xFF);
+                    headerLength = 4;
+                } else if (length == 127) {
+                    if (in.remaining() < 10) {
+                        break;
+                    }
+                    length = in.getLong(start + 2);
+                    headerLength = 10;
+                }
+                if (in.remaining() < headerLength + length) {
+                    break;
+                }
+                int payload = start + headerLength;
+                onFrame(opcode, payload, (int) length);
+                in.position(payload + (int) length);
+            }
+            in.compact();
+        }
+
+        private void onFrame(int opcode, int offset, int length) {
+            if (opcode == 0x9) {
+                byte[] data = new byte[length];
+                in.get(offset, data);
+                frame(0xA, data);
+            } else if (opcode == 0x8) {
+                int code = length >= 2 ? ((in.get(offset) & 0xFF) << 8) | (in.get(offset + 1) & 0xFF) : 1005;
+                onClose.accept(code);
+                broken();
+            } else if (opcode == 0x1) {
+                if (state == 1) {
+                    state = 2;
+                    sendText("{\"command\":\"identify\",\"name\":\"" + name + "\"}");
+                } else if (state == 2) {
+                    state = 3;
+                    onIdentified.accept(this);
+                } else {
+                    onText.onText(this, in, offset, length);
+                }
+            }
+        }
+
+        void broken() {
+            if (state != 4) {
+                state = 4;
+                closedEarly++;
+                close(false);
+            }
+        }
+
+        /** Drops the connection with a TCP reset: no close handshake, and no TIME_WAIT left behind. */
+        void reset() {
+            if (state != 4) {
+                state = 4;
+                close(true);
+            }
+        }
+
+        private void close(boolean reset) {
+            try {
+                if (reset) {
+                    channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+                }
+                key.cancel();
+                channel.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- figures
+
+    private static final class Latencies {
+        private double[] values = new double[1 << 16];
+        private int count;
+
+        void add(double millis) {
+            if (count == values.length) {
+                values = Arrays.copyOf(values, count * 2);
+            }
+            values[count++] = millis;
+        }
+
+        int count() {
+            return count;
+        }
+
+        String percentiles() {
+            if (count == 0) {
+                return "{}";
+            }
+            double[] sorted = Arrays.copyOf(values, count);
+            Arrays.sort(sorted);
+            return String.format(Locale.ROOT, "{\"p50\":%.2f,\"p90\":%.2f,\"p99\":%.2f,\"max\":%.2f}",
+                    at(sorted, 0.5), at(sorted, 0.9), at(sorted, 0.99), sorted[count - 1]);
+        }
+
+        private static double at(double[] sorted, double quantile) {
+            return sorted[(int) (quantile * (sorted.length - 1))];
+        }
+    }
+
+    private record Result(int clients, int senders, int rate, long expected, long delivered, int closed,
+            double deliveredPerSecond, Latencies latencies) {
+
+        boolean clean() {
+            if (delivered != expected || closed != 0 || latencies.count() == 0) {
+                return false;
+            }
+            double[] sorted = Arrays.copyOf(latencies.values, latencies.count);
+            Arrays.sort(sorted);
+            return Latencies.at(sorted, 0.99) <= 50;
+        }
+
+        String json(String mode) {
+            return String.format(Locale.ROOT, "{\"mode\":\"%s\",\"clients\":%d,\"senders\":%d,\"rate\":%d,"
+                            + "\"expected\":%d,\"delivered\":%d,\"loss\":%d,\"closed\":%d,\"delivered_per_s\":%.0f,"
+                            + "\"offered_per_s\":%d,\"clean\":%b,\"latency_ms\":%s}",
+                    mode, clients, senders, rate, expected, delivered, expected - delivered, closed,
+                    deliveredPerSecond, (long) rate * (clients - 1), clean(), latencies.percentiles());
+        }
+    }
+}
