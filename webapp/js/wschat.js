@@ -1,0 +1,321 @@
+/**
+ * wschat.js — the browser client of WSChat.
+ *
+ * A drop-in replacement for the 2013 SVP client: the same global `WSChat`, the same methods
+ * (`init`, `message`, `broadcast`, `close`), callbacks and fields, with the same argument order.
+ * On top of that: `onjoin(who)`, `list()` (a Promise of the room's names), rooms through the URL
+ * (`ws://host/wschat/wschat/myroom`), and reconnection done properly — exponential backoff with
+ * full jitter, re-identifying by itself, and messages sent meanwhile kept until it is back.
+ *
+ * No build step and no dependencies: include it with a plain `<script src="/wschat/js/wschat.js">`.
+ *
+ * @example
+ * var chat = new WSChat();
+ * chat.onconnected = function (message) { chat.broadcast({action: "hello"}); };
+ * chat.onbroadcast = function (message, from) { console.log(from, message); };
+ * chat.init("ws://" + location.host + "/wschat/wschat/party42", "alice");
+ */
+(function (global) {
+  "use strict";
+
+  /** First reconnection delay bound, in milliseconds; it doubles with every failed attempt. */
+  var BACKOFF_BASE_MS = 500;
+  /** Largest reconnection delay bound, in milliseconds. */
+  var BACKOFF_CAP_MS = 20000;
+  /**
+   * After a reconnect the server may still hold the name for the old connection until it notices
+   * that connection is gone (a ping later, at worst). A 305 then is not "really taken": identify
+   * again, with backoff, this many times before reporting it.
+   */
+  var NAME_RECLAIM_ATTEMPTS = 8;
+  /** Messages kept while disconnected; beyond this the oldest are dropped and reported. */
+  var MAX_QUEUED = 1000;
+  /** How long list() waits for its answer, in milliseconds. */
+  var LIST_TIMEOUT_MS = 10000;
+  /** Close codes after which reconnecting cannot help: the request itself is refused. */
+  var FINAL_CLOSE_CODES = {1003: true, 1009: true};
+
+  /**
+   * A connection to a WSChat room.
+   * @constructor
+   */
+  function WSChat() {
+    /** Number of reconnection attempts since the last successful identify. @type {number} */
+    this.retries = 0;
+    /** True once close() was called (or before init()); no reconnection then. @type {boolean} */
+    this.closed = true;
+    /** Log traffic and state changes to the console. @type {boolean} */
+    this.log = false;
+    /** Never reconnect by itself. @type {boolean} */
+    this.noretry = false;
+    /** The URL and name given to init(). */
+    this.url = null;
+    this.name = null;
+
+    this._socket = null;
+    this._identified = false;
+    this._wasIdentified = false;
+    this._reclaimAttempts = 0;
+    this._queue = [];
+    this._lists = [];
+    this._timer = null;
+  }
+
+  /** Called once identified (again after each reconnect), with the server's message. @param {string} message */
+  WSChat.prototype.onconnected = function (message) {};
+  /** A direct message for us. @param {*} message @param {string} from @param {MessageEvent} e */
+  WSChat.prototype.onmessage = function (message, from, e) {};
+  /** A broadcast from another viewer of the room. @param {*} message @param {string} from @param {MessageEvent} e */
+  WSChat.prototype.onbroadcast = function (message, from, e) {};
+  /** A viewer left the room (or gave up that name). @param {string} who @param {MessageEvent} e */
+  WSChat.prototype.onquit = function (who, e) {};
+  /** A viewer identified in the room. @param {string} who @param {MessageEvent} e */
+  WSChat.prototype.onjoin = function (who, e) {};
+  /**
+   * The server refused something: `code` is the outcome code (10, 305, 400, 404, 429),
+   * `lastmessage` the last command this client sent.
+   * @param {number} code @param {string} message @param {Object} lastmessage
+   */
+  WSChat.prototype.onerror = function (code, message, lastmessage) {};
+  /** The WebSocket reported an error. @param {Event} e */
+  WSChat.prototype.onwserror = function (e) {};
+  /** The WebSocket closed (reconnection follows unless closed or noretry). @param {CloseEvent} e */
+  WSChat.prototype.onclose = function (e) {};
+
+  /**
+   * Connects to `url` and identifies as `name`.
+   * @param {string} url e.g. "ws://host:8080/wschat/wschat" or ".../wschat/wschat/room"
+   * @param {string} name the nickname to claim
+   * @param {boolean} [noretry] true: do not reconnect by itself
+   */
+  WSChat.prototype.init = function (url, name, noretry) {
+    this.url = url;
+    this.name = name;
+    this.noretry = !!noretry;
+    this.closed = false;
+    this.retries = 0;
+    this._wasIdentified = false;
+    this._open();
+  };
+
+  /**
+   * Sends `message` (any JSON value) to the viewer named `to`.
+   * @param {*} message @param {string} to
+   */
+  WSChat.prototype.message = function (message, to) {
+    this._command({command: "message", to: to, message: message});
+  };
+
+  /**
+   * Sends `message` (any JSON value) to every other viewer of the room.
+   * @param {*} message
+   */
+  WSChat.prototype.broadcast = function (message) {
+    this._command({command: "broadcast", message: message});
+  };
+
+  /**
+   * The names in the room, sorted.
+   * @returns {Promise<string[]>}
+   */
+  WSChat.prototype.list = function () {
+    var self = this;
+    return new Promise(function (resolve, reject) {
+      var pending = {resolve: resolve, reject: reject};
+      pending.timer = setTimeout(function () {
+        self._settleList(pending, null, new Error("no answer to list"));
+      }, LIST_TIMEOUT_MS);
+      self._lists.push(pending);
+      self._command({command: "list"});
+    });
+  };
+
+  /** Closes the connection for good: no reconnection, queued messages dropped. */
+  WSChat.prototype.close = function () {
+    this.closed = true;
+    clearTimeout(this._timer);
+    this._queue = [];
+    if (this._socket) {
+      this._socket.close(1000, "bye");
+    }
+  };
+
+  WSChat.prototype._open = function () {
+    var self = this;
+    var socket;
+    this._trace("connecting to " + this.url);
+    try {
+      socket = new WebSocket(this.url);
+    } catch (err) {
+      this.onwserror(err);
+      this._reconnectLater();
+      return;
+    }
+    this._socket = socket;
+    this._identified = false;
+    socket.onmessage = function (e) {
+      if (socket === self._socket) {
+        self._receive(e);
+      }
+    };
+    socket.onerror = function (e) {
+      self._trace("websocket error");
+      self.onwserror(e);
+    };
+    socket.onclose = function (e) {
+      if (socket === self._socket) {
+        self._lost(e);
+      }
+    };
+  };
+
+  WSChat.prototype._receive = function (e) {
+    var data;
+    try {
+      data = JSON.parse(e.data);
+    } catch (err) {
+      this._trace("unreadable frame from the server");
+      return;
+    }
+    this._trace("<- " + e.data);
+    switch (data.type) {
+      case "init":
+        this._identify();
+        break;
+      case "outcome":
+        this._outcome(data);
+        break;
+      case "broadcast":
+        this.onbroadcast(data.message, data.from, e);
+        break;
+      case "message":
+        this.onmessage(data.message, data.from, e);
+        break;
+      case "quit":
+        this.onquit(data.who, e);
+        break;
+      case "join":
+        this.onjoin(data.who, e);
+        break;
+      case "list":
+        if (this._lists.length) {
+          this._settleList(this._lists[0], data.names, null);
+        }
+        break;
+      default:
+        break;
+    }
+  };
+
+  WSChat.prototype._outcome = function (data) {
+    var self = this;
+    if (!this._identified && data.code === 300) {
+      this._identified = true;
+      this._wasIdentified = true;
+      this._reclaimAttempts = 0;
+      this.retries = 0;
+      var waiting = this._queue;
+      this._queue = [];
+      this.onconnected(data.message);
+      waiting.forEach(function (command) {
+        self._send(command);
+      });
+      return;
+    }
+    if (!this._identified && data.code === 305 && this._wasIdentified
+        && this._reclaimAttempts < NAME_RECLAIM_ATTEMPTS) {
+      // Probably our own previous connection, not yet noticed as gone: try again shortly.
+      var delay = backoff(this._reclaimAttempts++);
+      this._trace("name still held, identifying again in " + delay + " ms");
+      this._timer = setTimeout(function () {
+        self._identify();
+      }, delay);
+      return;
+    }
+    if (!data.success) {
+      this.onerror(data.code, data.message, this.lastmessage);
+    }
+  };
+
+  WSChat.prototype._lost = function (e) {
+    this._trace("closed " + e.code + " " + e.reason);
+    this._socket = null;
+    this._identified = false;
+    var lists = this._lists.slice();
+    for (var i = 0; i < lists.length; i++) {
+      this._settleList(lists[i], null, new Error("connection closed"));
+    }
+    this.onclose(e);
+    var hopeless = FINAL_CLOSE_CODES[e.code] || (e.code === 1008 && e.reason === "invalid room");
+    if (!this.closed && !this.noretry && !hopeless) {
+      this._reconnectLater();
+    }
+  };
+
+  WSChat.prototype._reconnectLater = function () {
+    var self = this;
+    var delay = backoff(this.retries++);
+    this._trace("reconnecting in " + delay + " ms (attempt " + this.retries + ")");
+    clearTimeout(this._timer);
+    this._timer = setTimeout(function () {
+      if (!self.closed) {
+        self._open();
+      }
+    }, delay);
+  };
+
+  WSChat.prototype._command = function (command) {
+    this.lastmessage = command;
+    if (this._identified) {
+      this._send(command);
+      return;
+    }
+    if (this._queue.length >= MAX_QUEUED) {
+      var dropped = this._queue.shift();
+      this.onerror(429, "Too many messages waiting for the connection; the oldest was dropped", dropped);
+    }
+    this._queue.push(command);
+  };
+
+  WSChat.prototype._identify = function () {
+    this.lastmessage = {command: "identify", name: this.name};
+    this._send(this.lastmessage);
+  };
+
+  WSChat.prototype._send = function (command) {
+    if (!this._socket || this._socket.readyState !== 1) {
+      return;
+    }
+    var text = JSON.stringify(command);
+    this._trace("-> " + text);
+    this._socket.send(text);
+  };
+
+  WSChat.prototype._settleList = function (pending, names, error) {
+    var index = this._lists.indexOf(pending);
+    if (index < 0) {
+      return;
+    }
+    this._lists.splice(index, 1);
+    clearTimeout(pending.timer);
+    if (error) {
+      pending.reject(error);
+    } else {
+      pending.resolve(names);
+    }
+  };
+
+  WSChat.prototype._trace = function (text) {
+    if (this.log && global.console) {
+      global.console.log("[wschat] " + text);
+    }
+  };
+
+  /** Full jitter: a uniformly random delay below min(cap, base · 2^attempt). */
+  function backoff(attempt) {
+    var bound = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * Math.pow(2, attempt));
+    return Math.floor(Math.random() * bound);
+  }
+
+  global.WSChat = WSChat;
+})(this);
