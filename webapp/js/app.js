@@ -73,7 +73,10 @@
         system("Server: " + message);
       }
     };
-    chat.onclose = function () {
+    chat.onclose = function (e) {
+      if ($("status").dataset.state === "connected") {
+        $("status").dataset.closeCode = e.code; // why the live session ended
+      }
       status(chat.closed ? "closed" : "reconnecting");
     };
     chat.init(wsBase + encodeURIComponent(room), name);
