@@ -60,7 +60,8 @@ public class WsChatLifecycle implements ServletContextListener {
         if (settings.statusEnabled()) {
             context.addServlet("wschat-status", new StatusServlet(broker, json)).addMapping("/status");
         }
-        LOG.log(Level.INFO, () -> "WSChat started: " + settings);
+        LOG.log(Level.INFO, () -> "WSChat started: " + settings + "; JSON-P provider " + json.getClass().getName()
+                + " from " + json.getClass().getProtectionDomain().getCodeSource());
     }
 
     @Override
