@@ -7,6 +7,7 @@ import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import org.socialvp.wschat.broker.Broker;
@@ -65,8 +66,14 @@ public abstract class ChatEndpoint {
         }
     }
 
+    /** I/O trouble with a peer is routine (it vanished); anything else is a bug and logged as such. */
     @OnError
     public void error(Throwable error) {
-        LOG.log(Level.DEBUG, () -> (client == null ? "connection" : client.toString()) + " error: " + error);
+        String who = client == null ? "connection" : client.toString();
+        if (error instanceof IOException) {
+            LOG.log(Level.DEBUG, () -> who + " I/O error: " + error);
+        } else {
+            LOG.log(Level.WARNING, who + " failed", error);
+        }
     }
 }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.socialvp.wschat.testing.ChatClient;
 import org.socialvp.wschat.testing.Deployments;
+import org.socialvp.wschat.testing.RawClient;
 import org.socialvp.wschat.testing.ServerLog;
 
 /** Many connections at once: name races, long ordered streams, concurrent broadcasters. */
@@ -135,6 +136,54 @@ class ConcurrencyIT {
             receiver.expectNothingMore();
         }
         assertEquals(List.of(), ServerLog.linesContaining("IllegalStateException"));
+    }
+
+    /**
+     * Deep queues: eight clients write 1,000 broadcasts each as fast as their sockets take them,
+     * without waiting for anything. Payara's Tyrus reports many sends as completed before
+     * {@code sendText} returns; an outbox that drained its queue by recursion overflowed its stack
+     * here and lost frames without a word.
+     */
+    @Test
+    void eightThousandBroadcastsBlastedAtOnceAllArriveInOrder() throws Exception {
+        int senders = 8;
+        int perSender = 1000;
+        ChatClient viewer = track(ChatClient.identified(lobby, "viewer"));
+        List<RawClient> crowd = new ArrayList<>();
+        try {
+            for (int i = 0; i < senders; i++) {
+                RawClient sender = RawClient.connect(lobby);
+                crowd.add(sender);
+                assertEquals(300, sender.identify("blaster" + i));
+                viewer.next("join");
+            }
+            CyclicBarrier start = new CyclicBarrier(senders);
+            List<Callable<Void>> blasting = new ArrayList<>();
+            for (RawClient sender : crowd) {
+                blasting.add(() -> {
+                    start.await();
+                    for (int seq = 0; seq < perSender; seq++) {
+                        sender.sendText("{\"command\":\"broadcast\",\"message\":" + seq + "}");
+                    }
+                    return null;
+                });
+            }
+            for (Future<Void> done : threads.invokeAll(blasting)) {
+                done.get();
+            }
+            Map<String, Integer> nextSeq = new HashMap<>();
+            for (int n = 0; n < senders * perSender; n++) {
+                JsonObject broadcast = viewer.next("broadcast");
+                String from = broadcast.getString("from");
+                int expected = nextSeq.getOrDefault(from, 0);
+                assertEquals(expected, broadcast.getInt("message"), "from " + from);
+                nextSeq.put(from, expected + 1);
+            }
+            viewer.expectNothingMore();
+        } finally {
+            crowd.forEach(RawClient::close);
+        }
+        assertEquals(List.of(), ServerLog.linesContaining("StackOverflowError"));
     }
 
     private ChatClient track(ChatClient client) {

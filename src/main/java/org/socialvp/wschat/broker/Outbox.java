@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -30,6 +31,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * offered in the order that sender produced them, and the queue keeps that order: per
  * sender→receiver delivery is FIFO and gap-free.
  *
+ * <p><b>Completions, wherever they come from.</b> Tomcat reports a send's completion on another
+ * thread; Tyrus (Payara) often reports it on the sending thread, before {@code sendText} returns.
+ * Each send therefore gets its own {@link Send} token, and the drain is a loop: a send completed
+ * before {@code sendText} returned is accounted for by the loop, never by a nested call, so a long
+ * queue cannot grow the stack.
+ *
  * <p><b>Bounded.</b> The bytes waiting (queued plus in flight) may not exceed
  * {@code maxQueuedBytes}; the frame that would pass the bound is refused and the owner's
  * {@code overflow} action runs (the broker closes the client with 1013). Nobody else waits.
@@ -39,10 +46,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * writes the close frame with a blocking write). A send that does not finish within the grace
  * period is abandoned and the session closed anyway, so a client that never reads again cannot
  * keep its connection.
+ *
+ * <p><b>Class loaders.</b> Calls into the container run with the container's class loader as the
+ * thread's context loader: Tomcat's worker pool creates its threads with the creating thread's
+ * context loader, and a worker created while the WAR's loader was current would hold on to the
+ * WAR after an undeploy.
  */
-final class Outbox implements SendHandler {
+final class Outbox {
 
     private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
+    private static final ClassLoader CONTAINER_LOADER = Session.class.getClassLoader();
 
     private final Session session;
     private final RemoteEndpoint.Async remote;
@@ -53,12 +66,10 @@ final class Outbox implements SendHandler {
 
     private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
-    /** Held by the one thread that may start a send; released when the send completes. */
+    /** Held by the one thread that may start a send; released when no send is in flight. */
     private final AtomicBoolean sending = new AtomicBoolean();
     private final AtomicBoolean pingWanted = new AtomicBoolean();
     private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
-    /** Written and read only by the holder of {@code sending}. */
-    private Frame inFlight;
     /** The forced close at the end of the grace period, cancelled once the session is closed. */
     private volatile ScheduledFuture<?> forcedClose;
 
@@ -115,68 +126,15 @@ final class Outbox implements SendHandler {
         pump();
     }
 
-    /** Whether {@link #close} was called or the connection failed. */
-    boolean isClosed() {
-        return closeReason.get() != null;
-    }
-
-    long queuedBytes() {
-        return queuedBytes.get();
-    }
-
-    @Override
-    public void onResult(SendResult result) {
-        Frame done = inFlight;
-        if (done == null) {
-            return;
-        }
-        queuedBytes.addAndGet(-done.size());
-        inFlight = null;
-        sending.set(false);
-        if (!result.isOK()) {
-            LOG.log(Level.DEBUG, () -> "conn=" + session.getId() + " send failed: " + result.getException());
-            close(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "send failed"));
-            return;
-        }
-        pump();
-    }
-
     /**
-     * Starts the next send if none is in flight. The loop re-checks after releasing the flag so a
+     * Drains the queue while no send is in flight. Returns when the queue is empty or a send is
+     * pending (its completion drains on). The loop re-checks after releasing the flag so that a
      * frame offered between the last poll and the release is not left behind.
      */
     private void pump() {
         while (sending.compareAndSet(false, true)) {
-            if (closeReason.get() != null) {
-                // Keep the flag: nothing is ever sent again on this session.
-                try {
-                    housekeeping.execute(this::closeSession);
-                } catch (RejectedExecutionException shuttingDown) {
-                    closeSession();
-                }
-                return;
-            }
-            if (pingWanted.getAndSet(false)) {
-                writePing();
-                sending.set(false);
-                continue;
-            }
-            Frame next = queue.poll();
-            if (next != null) {
-                inFlight = next;
-                try {
-                    remote.sendText(next.text(), this);
-                } catch (RuntimeException e) {
-                    if (session.isOpen()) {
-                        // Never expected: one send at a time is this class's whole point.
-                        LOG.log(Level.WARNING, "conn=" + session.getId() + " send refused by the container", e);
-                    } else {
-                        // The peer closed between our offer and the container's close notification.
-                        LOG.log(Level.DEBUG, () -> "conn=" + session.getId() + " send after close: " + e);
-                    }
-                    onResult(new SendResult(e));
-                }
-                return;
+            if (!drain()) {
+                return; // a send is in flight and owns the flag
             }
             sending.set(false);
             if (queue.isEmpty() && !pingWanted.get() && closeReason.get() == null) {
@@ -185,11 +143,97 @@ final class Outbox implements SendHandler {
         }
     }
 
+    /**
+     * Sends while frames are queued, holding the {@code sending} flag.
+     *
+     * @return {@code true} if everything queued was sent (the caller releases the flag),
+     *         {@code false} if a send is still in flight or the outbox is closing for good
+     */
+    private boolean drain() {
+        while (true) {
+            if (closeReason.get() != null) {
+                // Keep the flag: nothing is ever sent again on this session.
+                runLater(this::closeSession);
+                return false;
+            }
+            if (pingWanted.getAndSet(false)) {
+                writePing();
+                continue;
+            }
+            Frame next = queue.poll();
+            if (next == null) {
+                return true;
+            }
+            Send send = new Send(next);
+            ClassLoader previous = enterContainer();
+            try {
+                remote.sendText(next.text(), send);
+            } catch (RuntimeException e) {
+                refused(e);
+                send.onResult(new SendResult(e));
+            } finally {
+                leaveContainer(previous);
+            }
+            if (!send.returned()) {
+                return false;
+            }
+            if (!finish(send)) {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Accounts for a completed send. On failure the outbox closes (the connection is broken).
+     *
+     * @return whether the send succeeded
+     */
+    private boolean finish(Send send) {
+        queuedBytes.addAndGet(-send.frame.size());
+        if (!send.result.isOK()) {
+            LOG.log(Level.DEBUG, () -> "conn=" + session.getId() + " send failed: " + send.result.getException());
+            closeReason.compareAndSet(null, new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "send failed"));
+            queue.clear();
+            runLater(this::closeSession);
+            return false;
+        }
+        return true;
+    }
+
+    /** A completion reported after {@code sendText} returned: account for it and drain on. */
+    private void completedLater(Send send) {
+        if (finish(send)) {
+            sending.set(false);
+            pump();
+        }
+    }
+
+    private void refused(RuntimeException e) {
+        if (session.isOpen()) {
+            // Never expected: one send at a time is this class's whole point.
+            LOG.log(Level.WARNING, "conn=" + session.getId() + " send refused by the container", e);
+        } else {
+            // The peer closed between our offer and the container's close notification.
+            LOG.log(Level.DEBUG, () -> "conn=" + session.getId() + " send after close: " + e);
+        }
+    }
+
     private void writePing() {
+        ClassLoader previous = enterContainer();
         try {
             remote.sendPing(ByteBuffer.allocate(0));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, () -> "conn=" + session.getId() + " ping failed: " + e);
+        } finally {
+            leaveContainer(previous);
+        }
+    }
+
+    private void runLater(Runnable action) {
+        try {
+            housekeeping.execute(action);
+        } catch (RejectedExecutionException shuttingDown) {
+            action.run();
         }
     }
 
@@ -202,10 +246,57 @@ final class Outbox implements SendHandler {
         if (!session.isOpen()) {
             return;
         }
+        ClassLoader previous = enterContainer();
         try {
             session.close(reason);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, () -> "conn=" + session.getId() + " close failed: " + e);
+        } finally {
+            leaveContainer(previous);
+        }
+    }
+
+    private static ClassLoader enterContainer() {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(CONTAINER_LOADER);
+        return previous;
+    }
+
+    private static void leaveContainer(ClassLoader previous) {
+        Thread.currentThread().setContextClassLoader(previous);
+    }
+
+    /**
+     * One send and its completion. Whichever comes second of "sendText returned" and "completion
+     * reported" decides who carries on: the sending loop if the completion came first, the
+     * completion otherwise.
+     */
+    private final class Send implements SendHandler {
+
+        private static final int IN_CALL = 0;
+        private static final int RETURNED = 1;
+        private static final int COMPLETED = 2;
+
+        private final Frame frame;
+        private final AtomicInteger state = new AtomicInteger(IN_CALL);
+        private volatile SendResult result;
+
+        Send(Frame frame) {
+            this.frame = frame;
+        }
+
+        @Override
+        public void onResult(SendResult sendResult) {
+            result = sendResult;
+            if (!state.compareAndSet(IN_CALL, COMPLETED) && state.compareAndSet(RETURNED, COMPLETED)) {
+                completedLater(this);
+            }
+        }
+
+        /** Called once sendText returned; {@code true} if the send had already completed. */
+        boolean returned() {
+            return !state.compareAndSet(IN_CALL, RETURNED);
         }
     }
 }
