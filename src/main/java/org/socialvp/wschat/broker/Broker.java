@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.socialvp.wschat.config.Settings;
@@ -33,7 +31,8 @@ import org.socialvp.wschat.protocol.OutcomeCode;
  * {@code putIfAbsent}, and every frame goes to the recipient's {@link Outbox}, which never blocks.
  * Creating and removing rooms is {@link Rooms}' job and never on the message path. One
  * housekeeping thread sends pings, enforces the identify and pong timeouts and performs closes
- * (which may block briefly in the container).
+ * (which may block briefly in the container); a few writer threads write batches of frames
+ * ({@link WorkerThreads}).
  *
  * <p><b>Encoding.</b> Each event is encoded once; a broadcast hands the same {@link Frame} to
  * every recipient.
@@ -51,7 +50,7 @@ public final class Broker {
     private final Settings settings;
     private final CommandDecoder decoder;
     private final EventEncoder encoder;
-    private final ScheduledThreadPoolExecutor housekeeping;
+    private final WorkerThreads threads = new WorkerThreads();
     private final Rooms rooms;
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
@@ -60,8 +59,6 @@ public final class Broker {
     /** The fixed outcomes, encoded once. */
     private final Map<OutcomeCode, Frame> outcomes = new EnumMap<>(OutcomeCode.class);
     private volatile boolean stopping;
-    /** Joined on shutdown: an executor reports termination a moment before its thread has exited. */
-    private final List<Thread> housekeepingThreads = new CopyOnWriteArrayList<>();
 
     public Broker(Settings settings, JsonProvider json) {
         this.settings = settings;
@@ -72,15 +69,7 @@ public final class Broker {
             outcomes.put(code, encode(Event.Outcome.of(code)));
         }
         warmUpEncoder();
-        this.housekeeping = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "wschat-housekeeping");
-            thread.setDaemon(true);
-            housekeepingThreads.add(thread);
-            return thread;
-        });
-        housekeeping.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        housekeeping.setRemoveOnCancelPolicy(true);
-        housekeeping.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        threads.housekeeping.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     public Settings settings() {
@@ -135,7 +124,7 @@ public final class Broker {
         RateLimiter limiter = settings.rateLimited()
                 ? new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst(), now) : null;
         Client client = new Client(session, room, now, limiter, self ->
-                new Outbox(session, settings.sendQueueMaxBytes(), housekeeping, graceMillis, () -> slowConsumer(self)));
+                new Outbox(session, settings.sendQueueMaxBytes(), threads, graceMillis, () -> slowConsumer(self)));
         clients.add(client);
         LOG.log(Level.DEBUG, () -> client + " connected");
         send(client, room.init());
@@ -205,8 +194,7 @@ public final class Broker {
     }
 
     /**
-     * Closes every connection with 1001 and stops the housekeeping thread; no thread of this WAR
-     * survives it. Nobody is sent {@code quit}: everyone is leaving.
+     * Closes every connection with 1001 and stops the WAR's threads; none survives it. Nobody is sent {@code quit}: everyone is leaving.
      */
     public void shutdown() {
         stopping = true;
@@ -215,18 +203,7 @@ public final class Broker {
             leave(client);
             client.outbox().close(goingAway);
         }
-        housekeeping.shutdown();
-        try {
-            if (!housekeeping.awaitTermination(10, TimeUnit.SECONDS)) {
-                housekeeping.shutdownNow();
-            }
-            for (Thread thread : housekeepingThreads) {
-                thread.join(TimeUnit.SECONDS.toMillis(5));
-            }
-        } catch (InterruptedException e) {
-            housekeeping.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        threads.shutdown();
     }
 
     private void handle(Client client, Command command) {
@@ -279,8 +256,12 @@ public final class Broker {
         }
     }
 
-    /** Once a second: pings, and the identify and pong timeouts. Runs on the housekeeping thread. */
+    /**
+     * Once a second: pings, the identify and pong timeouts, and outboxes stranded behind stuck
+     * writers. Runs on the housekeeping thread.
+     */
     private void sweep() {
+        threads.writers.rescueStranded();
         long now = System.nanoTime();
         long identifyTimeout = TimeUnit.SECONDS.toNanos(settings.identifyTimeoutSeconds());
         long pingInterval = TimeUnit.SECONDS.toNanos(settings.pingIntervalSeconds());

@@ -37,6 +37,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * before {@code sendText} returned is accounted for by the loop, never by a nested call, so a long
  * queue cannot grow the stack.
  *
+ * <p><b>Written together.</b> Where the container can batch (Tomcat), a backlog of frames is
+ * handed to the writer threads ({@link Writers}), which write every queued frame into the
+ * container's output buffer and flush once: under load, one write carries many frames instead of one write and one
+ * completion per frame. Those writes block while the peer's socket is full, which is why they run
+ * on writer threads only; when every writer is stuck on such a peer, the drain is done here,
+ * frame by frame, asynchronously — slower, never blocking. Tyrus (Payara) has no batching and
+ * always takes the asynchronous way.
+ *
  * <p><b>Bounded.</b> The bytes waiting (queued plus in flight) may not exceed
  * {@code maxQueuedBytes}; the frame that would pass the bound is refused and the owner's
  * {@code overflow} action runs (the broker closes the client with 1013). Nobody else waits.
@@ -57,10 +65,17 @@ final class Outbox {
     private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
     private static final ClassLoader CONTAINER_LOADER = Session.class.getClassLoader();
 
+    /** Frames written per batch before the queue, pings and closes are looked at again. */
+    private static final int MAX_BATCH = 256;
+
     private final Session session;
     private final RemoteEndpoint.Async remote;
+    private final RemoteEndpoint.Basic basic;
     private final long maxQueuedBytes;
     private final ScheduledExecutorService housekeeping;
+    private final Writers writers;
+    /** Whether the container batches writes; if not, frames always go one by one. */
+    private final boolean batching;
     private final long closeGraceMillis;
     private final Runnable overflow;
 
@@ -73,14 +88,28 @@ final class Outbox {
     /** The forced close at the end of the grace period, cancelled once the session is closed. */
     private volatile ScheduledFuture<?> forcedClose;
 
-    Outbox(Session session, long maxQueuedBytes, ScheduledExecutorService housekeeping,
-            long closeGraceMillis, Runnable overflow) {
+    Outbox(Session session, long maxQueuedBytes, WorkerThreads threads, long closeGraceMillis, Runnable overflow) {
         this.session = session;
         this.remote = session.getAsyncRemote();
+        this.basic = session.getBasicRemote();
         this.maxQueuedBytes = maxQueuedBytes;
-        this.housekeeping = housekeeping;
+        this.housekeeping = threads.housekeeping;
+        this.writers = threads.writers;
         this.closeGraceMillis = closeGraceMillis;
         this.overflow = overflow;
+        this.batching = canBatch(basic);
+    }
+
+    /** Tomcat batches when asked to; Tyrus accepts the call and ignores it. */
+    private static boolean canBatch(RemoteEndpoint.Basic basic) {
+        try {
+            basic.setBatchingAllowed(true);
+            boolean batches = basic.getBatchingAllowed();
+            basic.setBatchingAllowed(false); // nothing buffered yet: no write
+            return batches;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**
@@ -133,12 +162,89 @@ final class Outbox {
      */
     private void pump() {
         while (sending.compareAndSet(false, true)) {
+            if (batching && backlogged() && writers.submit(this)) {
+                return; // the writer owns the flag now
+            }
             if (!drain()) {
                 return; // a send is in flight and owns the flag
             }
             sending.set(false);
-            if (queue.isEmpty() && !pingWanted.get() && closeReason.get() == null) {
+            if (!workWaiting()) {
                 return;
+            }
+        }
+    }
+
+    private boolean workWaiting() {
+        return !queue.isEmpty() || pingWanted.get() || closeReason.get() != null;
+    }
+
+    /**
+     * Whether more than one frame waits (nothing is in flight while the flag is free, so the bytes
+     * waiting beyond the head frame are other frames). A lone frame goes out asynchronously at
+     * once; batching pays only for a backlog, which forms exactly when sends cannot keep up.
+     */
+    private boolean backlogged() {
+        Frame head = queue.peek();
+        return head != null && queuedBytes.get() > head.size();
+    }
+
+    /**
+     * Given back by {@link Writers} (every writer stuck): sends what is queued asynchronously,
+     * holding the {@code sending} flag as the writer would have.
+     */
+    void writeAsynchronously() {
+        if (drain()) {
+            sending.set(false);
+            if (workWaiting()) {
+                pump();
+            }
+        }
+    }
+
+    /** Runs on a writer thread, holding the {@code sending} flag, until nothing is left to write. */
+    void writeInBatches() {
+        do {
+            if (!writeBatches()) {
+                return; // closing for good: the flag stays taken
+            }
+            sending.set(false);
+        } while (workWaiting() && sending.compareAndSet(false, true));
+    }
+
+    /**
+     * Writes everything queued, {@value #MAX_BATCH} frames per flush, with blocking writes.
+     *
+     * @return {@code true} once the queue is empty, {@code false} if the outbox is closing
+     */
+    private boolean writeBatches() {
+        while (true) {
+            if (closeReason.get() != null) {
+                runLater(this::closeSession);
+                return false;
+            }
+            if (pingWanted.getAndSet(false)) {
+                writePing();
+                continue;
+            }
+            if (queue.isEmpty()) {
+                return true;
+            }
+            try {
+                basic.setBatchingAllowed(true);
+                Frame next;
+                for (int n = 0; n < MAX_BATCH && closeReason.get() == null && (next = queue.poll()) != null; n++) {
+                    basic.sendText(next.text());
+                    queuedBytes.addAndGet(-next.size());
+                }
+                basic.setBatchingAllowed(false); // writes what is still buffered
+            } catch (IOException e) {
+                broken(e);
+                return false;
+            } catch (RuntimeException e) {
+                refused(e);
+                broken(e);
+                return false;
             }
         }
     }
@@ -191,13 +297,18 @@ final class Outbox {
     private boolean finish(Send send) {
         queuedBytes.addAndGet(-send.frame.size());
         if (!send.result.isOK()) {
-            LOG.log(Level.DEBUG, () -> "conn=" + session.getId() + " send failed: " + send.result.getException());
-            closeReason.compareAndSet(null, new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "send failed"));
-            queue.clear();
-            runLater(this::closeSession);
+            broken(send.result.getException());
             return false;
         }
         return true;
+    }
+
+    /** A write failed: the connection is broken. Nothing more is sent; the session is closed. */
+    private void broken(Throwable cause) {
+        LOG.log(Level.DEBUG, () -> "conn=" + session.getId() + " send failed: " + cause);
+        closeReason.compareAndSet(null, new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "send failed"));
+        queue.clear();
+        runLater(this::closeSession);
     }
 
     /** A completion reported after {@code sendText} returned: account for it and drain on. */
