@@ -245,7 +245,7 @@ public final class LoadGenerator {
         throw new IllegalStateException("no VmRSS for " + pid);
     }
 
-    private static void ping(Conn from, String to) {
+    private void ping(Conn from, String to) {
         from.sendText(String.format(Locale.ROOT, "{\"command\":\"message\",\"to\":\"%s\",\"message\":{\"t\":%.3f}}",
                 to, millisNow()));
     }

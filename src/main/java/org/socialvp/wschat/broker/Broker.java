@@ -59,6 +59,8 @@ public final class Broker {
     /** The fixed outcomes, encoded once. */
     private final Map<OutcomeCode, Frame> outcomes = new EnumMap<>(OutcomeCode.class);
     private volatile boolean stopping;
+    /** Whether the container batches writes, learnt from the first session ({@link Outbox#canBatch}). */
+    private volatile Boolean containerBatches;
 
     public Broker(Settings settings, JsonProvider json) {
         this.settings = settings;
@@ -123,8 +125,12 @@ public final class Broker {
         long now = System.nanoTime();
         RateLimiter limiter = settings.rateLimited()
                 ? new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst(), now) : null;
-        Client client = new Client(session, room, now, limiter, self ->
-                new Outbox(session, settings.sendQueueMaxBytes(), threads, graceMillis, () -> slowConsumer(self)));
+        if (containerBatches == null) {
+            containerBatches = Outbox.canBatch(session);
+        }
+        boolean batching = containerBatches;
+        Client client = new Client(session, room, now, limiter, self -> new Outbox(session, batching,
+                settings.sendQueueMaxBytes(), threads, graceMillis, () -> slowConsumer(self)));
         clients.add(client);
         LOG.log(Level.DEBUG, () -> client + " connected");
         send(client, room.init());

@@ -88,7 +88,12 @@ final class Outbox {
     /** The forced close at the end of the grace period, cancelled once the session is closed. */
     private volatile ScheduledFuture<?> forcedClose;
 
-    Outbox(Session session, long maxQueuedBytes, WorkerThreads threads, long closeGraceMillis, Runnable overflow) {
+    /**
+     * @param batching whether the container batches writes (see {@link #canBatch}); if not,
+     *        frames always go one by one, asynchronously
+     */
+    Outbox(Session session, boolean batching, long maxQueuedBytes, WorkerThreads threads, long closeGraceMillis,
+            Runnable overflow) {
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.basic = session.getBasicRemote();
@@ -97,11 +102,15 @@ final class Outbox {
         this.writers = threads.writers;
         this.closeGraceMillis = closeGraceMillis;
         this.overflow = overflow;
-        this.batching = canBatch(basic);
+        this.batching = batching;
     }
 
-    /** Tomcat batches when asked to; Tyrus accepts the call and ignores it. */
-    private static boolean canBatch(RemoteEndpoint.Basic basic) {
+    /**
+     * Whether the container batches writes: Tomcat does when asked to, Tyrus accepts the call and
+     * ignores it. A property of the container, so asked once, of its first session.
+     */
+    static boolean canBatch(Session session) {
+        RemoteEndpoint.Basic basic = session.getBasicRemote();
         try {
             basic.setBatchingAllowed(true);
             boolean batches = basic.getBatchingAllowed();
