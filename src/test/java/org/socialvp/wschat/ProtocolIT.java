@@ -232,6 +232,25 @@ class ProtocolIT {
         }
     }
 
+    /**
+     * The container hands text over in parts of about a kilobyte (to keep idle connections cheap),
+     * so a long message is assembled by the broker: two-, three- and four-byte characters (the
+     * last as surrogate pairs) straddle every part boundary and must come out exactly as sent.
+     */
+    @Test
+    void aLongMessageOfMultibyteCharactersArrivesExactlyAsSent() {
+        String text = "aé€😀".repeat(6_000); // 60,000 bytes of UTF-8 in 30,000 chars
+        String payload = "\"" + text + "\"";
+        try (ChatClient alice = ChatClient.identified(lobby, "alice");
+                ChatClient bob = ChatClient.identified(lobby, "bob")) {
+            alice.next("join");
+            alice.broadcast(payload);
+            assertEquals("{\"type\":\"broadcast\",\"from\":\"alice\",\"message\":" + payload + "}", bob.nextText());
+            alice.message("bob", payload);
+            assertEquals("{\"type\":\"message\",\"from\":\"alice\",\"message\":" + payload + "}", bob.nextText());
+        }
+    }
+
     // §3 Errors: the connection always survives bad input
 
     @ParameterizedTest

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * sweep   URL CLIENTS SENDERS SECONDS RATE...       fanout at each RATE, then the best clean one
  * direct  URL PAIRS SECONDS                         PAIRS ping-pong pairs of direct messages
  * connect URL TOTAL CONCURRENCY                     connect + identify TOTAL clients, CONCURRENCY at a time
- * idle    URL COUNT [SERVER_PID]                    hold COUNT identified connections; with a pid, RSS per connection
+ * idle    URL COUNT [SERVER_PID [ROOM_SIZE]]       hold COUNT identified connections; with a pid, RSS per connection;
+ *                                                   with a room size, in rooms URL/idle-0, URL/idle-1, ... of that many
  * </pre>
  *
  * Every mode prints one JSON line per measurement. A clean fan-out run is one with no loss, no
@@ -62,7 +63,7 @@ public final class LoadGenerator {
             case "sweep" -> load.sweep(n[0], n[1], n[2], Arrays.copyOfRange(n, 3, n.length));
             case "direct" -> load.direct(n[0], n[1]);
             case "connect" -> load.connect(n[0], n[1]);
-            case "idle" -> load.idle(n[0], n.length > 1 ? n[1] : 0);
+            case "idle" -> load.idle(n[0], n.length > 1 ? n[1] : 0, n.length > 2 ? n[2] : 0);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -205,21 +206,26 @@ public final class LoadGenerator {
                 total, concurrency, total / elapsed, closedEarly, latencies.percentiles());
     }
 
-    private void idle(int count, long serverPid) throws Exception {
+    /**
+     * Every identify announces a {@code join} to the room, so {@code n} viewers in one room cost
+     * {@code n²/2} events while they connect: with a room size the viewers are spread over rooms
+     * of that many, as watch parties are, and what is measured is the cost of holding them.
+     */
+    private void idle(int count, long serverPid, int roomSize) throws Exception {
         long before = serverPid > 0 ? rssAfterGc(serverPid) : 0;
-        List<Conn> conns = openIdentified(count, "i");
+        List<Conn> conns = openIdentified(count, "i", roomSize);
         drainFor(2000);
         long after = serverPid > 0 ? rssAfterGc(serverPid) : 0;
-        boolean limitEnforced = oversizeIsRefused();
+        boolean limitEnforced = oversizeIsRefused(conns.get(count - 1));
         System.out.printf(Locale.ROOT, "{\"mode\":\"idle\",\"connections\":%d,\"open\":%d,\"rss_before_kib\":%d,"
-                        + "\"rss_after_kib\":%d,\"kib_per_connection\":%.1f,\"message_limit_enforced\":%b}%n",
-                count, count - closedEarly, before, after, (after - before) / (double) count, limitEnforced);
+                        + "\"rss_after_kib\":%d,\"kib_per_connection\":%.1f,\"message_limit_enforced\":%b,"
+                        + "\"room_size\":%d}%n",
+                count, count - closedEarly, before, after, (after - before) / (double) count, limitEnforced, roomSize);
         conns.forEach(Conn::reset);
     }
 
-    /** Whether a 65,537-byte message still closes its connection with 1009. */
-    private boolean oversizeIsRefused() throws IOException {
-        Conn probe = openIdentified(1, "probe").get(0);
+    /** Whether a 65,537-byte message still closes its connection (the probe) with 1009. */
+    private boolean oversizeIsRefused(Conn probe) throws IOException {
         int[] code = {0};
         probe.onClose = c -> code[0] = c;
         String body = "x".repeat(65_537);
@@ -253,10 +259,16 @@ public final class LoadGenerator {
     // ---------------------------------------------------------------- connections
 
     private List<Conn> openIdentified(int count, String prefix) throws IOException {
+        return openIdentified(count, prefix, 0);
+    }
+
+    /** {@code count} identified connections; with a room size, spread over rooms of that many. */
+    private List<Conn> openIdentified(int count, String prefix, int roomSize) throws IOException {
         List<Conn> conns = new ArrayList<>();
         int[] ready = {0};
         for (int i = 0; i < count; i++) {
-            Conn c = open(prefix + i + "_" + ProcessHandle.current().pid());
+            String path = roomSize > 0 ? basePath() + "/idle-" + i / roomSize : basePath();
+            Conn c = open(prefix + i + "_" + ProcessHandle.current().pid(), path);
             c.onIdentified = conn -> ready[0]++;
             conns.add(c);
             while (conns.size() - ready[0] > 200) {
@@ -273,12 +285,20 @@ public final class LoadGenerator {
         return conns;
     }
 
+    private String basePath() {
+        return uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    }
+
     private Conn open(String name) throws IOException {
+        return open(name, basePath());
+    }
+
+    private Conn open(String name, String path) throws IOException {
         SocketChannel channel = SocketChannel.open();
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         channel.configureBlocking(false);
         channel.connect(address);
-        Conn c = new Conn(channel, name);
+        Conn c = new Conn(channel, name, path);
         c.key = channel.register(selector, SelectionKey.OP_CONNECT, c);
         return c;
     }
@@ -365,6 +385,7 @@ public final class LoadGenerator {
 
         private final SocketChannel channel;
         private final String name;
+        private final String path;
         private SelectionKey key;
         private ByteBuffer in = ByteBuffer.allocate(64 * 1024);
         private ByteBuffer out = ByteBuffer.allocate(16 * 1024);
@@ -373,13 +394,13 @@ public final class LoadGenerator {
         private java.util.function.Consumer<Conn> onIdentified = conn -> { };
         private java.util.function.IntConsumer onClose = code -> { };
 
-        Conn(SocketChannel channel, String name) {
+        Conn(SocketChannel channel, String name, String path) {
             this.channel = channel;
             this.name = name;
+            this.path = path;
         }
 
         void handshake() throws IOException {
-            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
             queue(("GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + address.getPort()
                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));

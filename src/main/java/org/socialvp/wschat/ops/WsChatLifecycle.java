@@ -5,6 +5,7 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
+import jakarta.websocket.server.ServerContainer;
 import java.lang.System.Logger.Level;
 import org.socialvp.wschat.broker.Broker;
 import org.socialvp.wschat.config.InvalidSettingException;
@@ -23,6 +24,15 @@ import org.socialvp.wschat.config.Settings;
 public class WsChatLifecycle implements ServletContextListener {
 
     private static final System.Logger LOG = System.getLogger(WsChatLifecycle.class.getName());
+
+    /**
+     * The container's per-connection receive buffers, in characters (text) and bytes (binary).
+     * Tomcat allocates both for every connection up front, 8 KiB each by default (the text one
+     * as chars, so 16 KiB). The endpoint takes text in parts and the broker assembles messages up
+     * to {@code wschat.maxMessageBytes}, so a small buffer only means that a rare large message
+     * arrives in more parts; it saves some 20 KiB per idle viewer.
+     */
+    static final int RECEIVE_BUFFER_SIZE = 1024;
 
     private static volatile Broker broker;
     private static volatile OriginPolicy originPolicy;
@@ -52,6 +62,9 @@ public class WsChatLifecycle implements ServletContextListener {
             LOG.log(Level.ERROR, "WSChat not started: " + e.getMessage());
             throw e;
         }
+        ServerContainer container = (ServerContainer) context.getAttribute(ServerContainer.class.getName());
+        container.setDefaultMaxTextMessageBufferSize(RECEIVE_BUFFER_SIZE);
+        container.setDefaultMaxBinaryMessageBufferSize(RECEIVE_BUFFER_SIZE);
         JsonProvider json = JsonProvider.provider();
         originPolicy = new OriginPolicy(settings);
         broker = new Broker(settings, json);
