@@ -248,13 +248,28 @@ final class Outbox {
                 }
                 basic.setBatchingAllowed(false); // writes what is still buffered
             } catch (IOException e) {
+                abandonBatch();
                 broken(e);
                 return false;
             } catch (RuntimeException e) {
+                abandonBatch();
                 refused(e);
                 broken(e);
                 return false;
             }
+        }
+    }
+
+    /**
+     * Leaves batching mode after a failed write. The container clears the mode before it tries
+     * (and here fails) to flush, so the close that follows does not try again and log the
+     * failure as a warning with a stack trace.
+     */
+    private void abandonBatch() {
+        try {
+            basic.setBatchingAllowed(false);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "unsent batch dropped: " + e);
         }
     }
 
