@@ -237,8 +237,13 @@ public final class LoadGenerator {
         return code[0] == 1009;
     }
 
+    /**
+     * The resident set of a process, after two full collections if it is a JVM. (Only a JVM:
+     * {@code jcmd} attaches with SIGQUIT, which ends a Node process.)
+     */
     private static long rssAfterGc(long pid) throws Exception {
-        for (int i = 0; i < 2; i++) {
+        boolean jvm = ProcessHandle.of(pid).flatMap(p -> p.info().command()).filter(c -> c.endsWith("/java")).isPresent();
+        for (int i = 0; jvm && i < 2; i++) {
             new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
         }
@@ -266,21 +271,24 @@ public final class LoadGenerator {
     private List<Conn> openIdentified(int count, String prefix, int roomSize) throws IOException {
         List<Conn> conns = new ArrayList<>();
         int[] ready = {0};
+        int closedBefore = closedEarly;
+        double deadline = millisNow() + 60_000;
         for (int i = 0; i < count; i++) {
             String path = roomSize > 0 ? basePath() + "/idle-" + i / roomSize : basePath();
             Conn c = open(prefix + i + "_" + ProcessHandle.current().pid(), path);
             c.onIdentified = conn -> ready[0]++;
             conns.add(c);
-            while (conns.size() - ready[0] > 200) {
+            while (conns.size() - ready[0] - (closedEarly - closedBefore) > 200 && millisNow() < deadline) {
                 poll(5);
             }
+            deadline = millisNow() + 60_000;
         }
-        double deadline = millisNow() + 60_000;
-        while (ready[0] < count && millisNow() < deadline) {
+        while (ready[0] + (closedEarly - closedBefore) < count && millisNow() < deadline) {
             poll(5);
         }
         if (ready[0] < count) {
-            throw new IllegalStateException("only " + ready[0] + " of " + count + " clients identified");
+            throw new IllegalStateException("only " + ready[0] + " of " + count + " clients identified ("
+                    + (closedEarly - closedBefore) + " closed by the server)");
         }
         return conns;
     }
