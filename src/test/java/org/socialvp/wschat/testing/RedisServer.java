@@ -1,0 +1,111 @@
+package org.socialvp.wschat.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real {@code redis-server} on a free port, without persistence, for the scale-out tests.
+ *
+ * <p>Where Redis is missing the tests that need it are skipped with one line saying so — unless
+ * {@code WSCHAT_REDIS_TESTS=required} (as {@code .ci/run} sets it), in which case they fail.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    public static final Path REDIS_SERVER = Path.of("/usr/bin/redis-server");
+
+    private final int port;
+    private Process process;
+
+    private RedisServer(int port) {
+        this.port = port;
+    }
+
+    /** Starts a Redis, or skips (or fails, when required) the calling test if there is none. */
+    public static RedisServer start() {
+        if (!Files.isExecutable(REDIS_SERVER)) {
+            String why = "redis-server not found (" + REDIS_SERVER + "): install Debian's redis-server to run "
+                    + "the scale-out tests";
+            if ("required".equals(System.getenv("WSCHAT_REDIS_TESTS"))) {
+                Assertions.fail(why);
+            }
+            Assumptions.abort(why);
+        }
+        RedisServer redis = new RedisServer(freePort());
+        redis.startProcess();
+        return redis;
+    }
+
+    /** The URL for {@code wschat.redisUrl}. */
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Stops Redis (as a crash would: no save), keeping the port for {@link #restart}. */
+    public void stop() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    /** Starts Redis again on the same port, empty. */
+    public void restart() {
+        stop();
+        startProcess();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void startProcess() {
+        try {
+            process = new ProcessBuilder(REDIS_SERVER.toString(), "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (Instant.now().isBefore(deadline)) {
+            try (Socket probe = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                sleep();
+            }
+        }
+        throw new IllegalStateException("redis-server did not start on port " + port);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
