@@ -27,9 +27,6 @@ public final class RedisDirectory {
     /** A name freed because its server died, to be announced with a {@code quit}. */
     public record Freed(String room, String name) { }
 
-    private static final String PREFIX = "wschat:";
-    private static final String SERVERS = PREFIX + "servers";
-
     /** KEYS: name key, room set, my owned set. ARGV: my id, room NUL name, lease prefix, owned prefix, name. */
     private static final String CLAIM = """
             local owner = redis.call('GET', KEYS[1])
@@ -100,36 +97,36 @@ public final class RedisDirectory {
 
     /** Marks this server alive for another lease period. */
     public void renewLease() {
-        redis.set(leaseKey(serverId), "1", SetArgs.Builder.px(leaseMillis));
-        redis.sadd(SERVERS, serverId);
+        redis.set(RedisKeys.lease(serverId), "1", SetArgs.Builder.px(leaseMillis));
+        redis.sadd(RedisKeys.SERVERS, serverId);
     }
 
     /** Claims {@code name} in {@code room} for this server. */
     public Claim claim(String room, String name) {
         long result = redis.eval(CLAIM, ScriptOutputType.INTEGER,
-                new String[] {nameKey(room, name), roomKey(room), ownedKey(serverId)},
-                serverId, entry(room, name), PREFIX + "server:", PREFIX + "owned:", name);
+                new String[] {RedisKeys.name(room, name), RedisKeys.room(room), RedisKeys.owned(serverId)},
+                serverId, entry(room, name), RedisKeys.LEASE, RedisKeys.OWNED, name);
         return result == 0 ? Claim.TAKEN : result == 2 ? Claim.TAKEN_OVER : Claim.CLAIMED;
     }
 
     /** Gives up {@code name} in {@code room} if this server holds it; whether it did. */
     public boolean release(String room, String name) {
         long result = redis.eval(RELEASE, ScriptOutputType.INTEGER,
-                new String[] {nameKey(room, name), roomKey(room), ownedKey(serverId)},
+                new String[] {RedisKeys.name(room, name), RedisKeys.room(room), RedisKeys.owned(serverId)},
                 serverId, entry(room, name), name);
         return result == 1;
     }
 
     /** The id of the live server whose viewer holds {@code name} in {@code room}, or {@code null}. */
     public String owner(String room, String name) {
-        String owner = redis.get(nameKey(room, name));
-        return owner != null && redis.exists(leaseKey(owner)) == 1 ? owner : null;
+        String owner = redis.get(RedisKeys.name(room, name));
+        return owner != null && redis.exists(RedisKeys.lease(owner)) == 1 ? owner : null;
     }
 
     /** The names held in {@code room} by live servers, sorted. */
     public List<String> names(String room) {
         List<String> names = new ArrayList<>();
-        for (String name : redis.smembers(roomKey(room))) {
+        for (String name : redis.smembers(RedisKeys.room(room))) {
             if (owner(room, name) != null) {
                 names.add(name);
             }
@@ -141,12 +138,13 @@ public final class RedisDirectory {
     /** Frees the names of every server whose lease has run out; what was freed, once cluster-wide. */
     public List<Freed> reapDeadServers() {
         List<Freed> freed = new ArrayList<>();
-        for (String server : redis.smembers(SERVERS)) {
-            if (server.equals(serverId) || redis.exists(leaseKey(server)) == 1) {
+        for (String server : redis.smembers(RedisKeys.SERVERS)) {
+            if (server.equals(serverId) || redis.exists(RedisKeys.lease(server)) == 1) {
                 continue;
             }
             List<String> entries = redis.eval(REAP, ScriptOutputType.MULTI,
-                    new String[] {leaseKey(server), ownedKey(server), SERVERS}, server, PREFIX);
+                    new String[] {RedisKeys.lease(server), RedisKeys.owned(server), RedisKeys.SERVERS},
+                    server, RedisKeys.PREFIX);
             for (String entry : entries) {
                 int cut = entry.indexOf('\0');
                 freed.add(new Freed(entry.substring(0, cut), entry.substring(cut + 1)));
@@ -158,22 +156,6 @@ public final class RedisDirectory {
     /** The server's id in the cluster. */
     public String serverId() {
         return serverId;
-    }
-
-    private static String leaseKey(String server) {
-        return PREFIX + "server:" + server;
-    }
-
-    private static String ownedKey(String server) {
-        return PREFIX + "owned:" + server;
-    }
-
-    private static String nameKey(String room, String name) {
-        return PREFIX + "name:" + room + ":" + name;
-    }
-
-    private static String roomKey(String room) {
-        return PREFIX + "room:" + room;
     }
 
     private static String entry(String room, String name) {

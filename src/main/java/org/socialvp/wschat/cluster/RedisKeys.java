@@ -1,0 +1,38 @@
+package org.socialvp.wschat.cluster;
+
+/** The names of WSChat's keys and channels in Redis, all under {@code wschat:} (see docs/SCALE-OUT.md). */
+final class RedisKeys {
+
+    static final String PREFIX = "wschat:";
+    /** The set of every server id that may hold names. */
+    static final String SERVERS = PREFIX + "servers";
+    /** Followed by a server id: its lease, which exists while the server is alive. */
+    static final String LEASE = PREFIX + "server:";
+    /** Followed by a server id: the set of {@code room NUL name} it holds. */
+    static final String OWNED = PREFIX + "owned:";
+    /** Followed by a room: the channel of what every viewer of the room receives. */
+    static final String BROADCAST_CHANNEL = PREFIX + "broadcast:";
+    /** Followed by a server id: the channel of direct messages to its viewers. */
+    static final String SERVER_CHANNEL = PREFIX + "to:";
+
+    private RedisKeys() {
+    }
+
+    static String lease(String server) {
+        return LEASE + server;
+    }
+
+    static String owned(String server) {
+        return OWNED + server;
+    }
+
+    /** The key holding the id of the server whose viewer has {@code name} in {@code room}. */
+    static String name(String room, String name) {
+        return PREFIX + "name:" + room + ":" + name;
+    }
+
+    /** The set of names held in {@code room}. */
+    static String room(String room) {
+        return PREFIX + "room:" + room;
+    }
+}

@@ -1,0 +1,151 @@
+package org.socialvp.wschat.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.RedisClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.socialvp.wschat.testing.RedisServer;
+
+/** Frames between two "servers" over a real Redis: who gets what, and in which order. */
+class RedisBusTest {
+
+    private RedisServer redisServer;
+    private RedisClient client;
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @BeforeEach
+    void startRedis() {
+        redisServer = RedisServer.start();
+        client = RedisClient.create(redisServer.url());
+    }
+
+    @AfterEach
+    void stopRedis() throws Exception {
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+        client.shutdown();
+        redisServer.close();
+    }
+
+    @Test
+    void aBroadcastReachesTheOtherServersInTheRoomButNotItsOrigin() throws Exception {
+        Server a = server("a");
+        Server b = server("b");
+        Server c = server("c");
+        a.bus.join("party");
+        b.bus.join("party");
+        c.bus.join("elsewhere");
+        a.bus.broadcast("party", "{\"hello\":1}");
+        assertEquals("party " + "{\"hello\":1}", b.next());
+        b.bus.broadcast("party", "back");
+        assertEquals("party back", a.next());
+        assertNull(a.poll(), "a server does not hear its own broadcast");
+        assertNull(c.poll(), "nor does a server with nobody in the room");
+    }
+
+    @Test
+    void aDirectMessageGoesToTheServerHoldingTheNameAndIsRefusedWhenNobodyHoldsIt() throws Exception {
+        Server a = server("a");
+        Server b = server("b");
+        b.directory.claim("party", "bob");
+        assertTrue(a.bus.message("party", "bob", "hi bob"));
+        assertEquals("party bob hi bob", b.next());
+        assertFalse(a.bus.message("party", "nobody", "hello?"));
+        assertFalse(a.bus.message("other", "bob", "wrong room"));
+        b.directory.release("party", "bob");
+        assertFalse(a.bus.message("party", "bob", "gone"));
+        assertNull(b.poll());
+    }
+
+    @Test
+    void aThousandMixedFramesFromOneSenderArriveInOrder() throws Exception {
+        Server a = server("a");
+        Server b = server("b");
+        a.bus.join("party");
+        b.bus.join("party");
+        b.directory.claim("party", "bob");
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            if (i % 3 == 0) {
+                assertTrue(a.bus.message("party", "bob", "m" + i));
+                sent.add("party bob m" + i);
+            } else {
+                a.bus.broadcast("party", "b" + i);
+                sent.add("party b" + i);
+            }
+        }
+        List<String> received = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            received.add(b.next());
+        }
+        assertEquals(sent, received);
+    }
+
+    @Test
+    void aServerWhoseLastViewerLeftTheRoomStopsHearingIt() throws Exception {
+        Server a = server("a");
+        Server b = server("b");
+        a.bus.join("party");
+        b.bus.join("party");
+        b.bus.join("party");
+        b.bus.leave("party");
+        a.bus.broadcast("party", "still one left");
+        assertEquals("party still one left", b.next());
+        b.bus.leave("party");
+        a.bus.broadcast("party", "nobody left");
+        a.bus.broadcast("party", "nobody left");
+        assertNull(b.poll());
+    }
+
+    /** One server: its bus, its directory, and what was delivered to it, as "room [name] frame". */
+    private final class Server {
+        final BlockingQueue<String> delivered = new LinkedBlockingQueue<>();
+        final RedisBus bus;
+        final RedisDirectory directory;
+
+        Server(String id) {
+            bus = new RedisBus(client, id, new RedisBus.Delivery() {
+                @Override
+                public void toRoom(String room, String frame) {
+                    delivered.add(room + " " + frame);
+                }
+
+                @Override
+                public void toName(String room, String name, String frame) {
+                    delivered.add(room + " " + name + " " + frame);
+                }
+            });
+            directory = new RedisDirectory(client.connect().sync(), id, 10_000);
+            directory.renewLease();
+        }
+
+        String next() throws InterruptedException {
+            String frame = delivered.poll(5, TimeUnit.SECONDS);
+            if (frame == null) {
+                throw new AssertionError("nothing delivered within 5 s");
+            }
+            return frame;
+        }
+
+        String poll() throws InterruptedException {
+            return delivered.poll(300, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Server server(String id) {
+        Server server = new Server(id);
+        closing.add(server.bus);
+        return server;
+    }
+}
