@@ -61,9 +61,18 @@ public final class Broker {
     private volatile boolean stopping;
     /** Whether the container batches writes, learnt from the first session ({@link Outbox#canBatch}). */
     private volatile Boolean containerBatches;
+    /** The other servers; {@link Cluster#SINGLE} unless {@code wschat.redisUrl} is set. */
+    private final Cluster cluster;
 
+    /** A broker on its own, in memory. */
     public Broker(Settings settings, JsonProvider json) {
+        this(settings, json, Cluster.SINGLE);
+    }
+
+    /** A broker that shares its rooms with the other servers of {@code cluster}. */
+    public Broker(Settings settings, JsonProvider json, Cluster cluster) {
         this.settings = settings;
+        this.cluster = cluster;
         this.decoder = new CommandDecoder(json, settings.maxJsonDepth());
         this.encoder = new EventEncoder(json);
         this.rooms = new Rooms(name -> encode(new Event.Init(WELCOME, name)), settings.maxConnectionsPerRoom());
@@ -71,6 +80,7 @@ public final class Broker {
             outcomes.put(code, encode(Event.Outcome.of(code)));
         }
         warmUpEncoder();
+        cluster.start(new ClusterReceiver());
         threads.housekeeping.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -94,7 +104,8 @@ public final class Broker {
                 metrics.rateLimited.sum(),
                 metrics.rejectedOrigins.sum(),
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAt),
-                rooms.largest(10));
+                rooms.largest(10),
+                cluster.state());
     }
 
     /**
@@ -132,6 +143,7 @@ public final class Broker {
         Client client = new Client(session, room, now, limiter, self -> new Outbox(session, batching,
                 settings.sendQueueMaxBytes(), threads, graceMillis, () -> slowConsumer(self)));
         clients.add(client);
+        cluster.opened(roomName);
         LOG.log(Level.DEBUG, () -> client + " connected");
         send(client, room.init());
         return client;
@@ -209,6 +221,7 @@ public final class Broker {
             leave(client);
             client.outbox().close(goingAway);
         }
+        cluster.shutdown();
         threads.shutdown();
     }
 
@@ -221,13 +234,15 @@ public final class Broker {
             sendToOthers(client, encode(new Event.Broadcast(client.name(), broadcast.message())));
         } else if (command instanceof Command.Message message) {
             Client to = client.room().find(message.to());
-            if (to == null) {
+            Frame frame = encode(new Event.Message(client.name(), message.message()));
+            if (to != null) {
+                send(to, frame);
+            } else if (!cluster.message(client.room().name(), message.to(), frame.text())) {
                 send(client, outcomes.get(OutcomeCode.NO_SUCH_CLIENT));
-            } else {
-                send(to, encode(new Event.Message(client.name(), message.message())));
             }
         } else if (command instanceof Command.ListNames) {
-            send(client, encode(new Event.NameList(client.room().sortedNames())));
+            List<String> names = cluster.names(client.room().name());
+            send(client, encode(new Event.NameList(names != null ? names : client.room().sortedNames())));
         }
     }
 
@@ -250,6 +265,15 @@ public final class Broker {
             send(client, outcomes.get(OutcomeCode.NAME_TAKEN));
             return;
         }
+        Cluster.Claim elsewhere = cluster.claim(room.name(), name);
+        if (elsewhere == Cluster.Claim.TAKEN) {
+            room.release(name, client);
+            send(client, outcomes.get(OutcomeCode.NAME_TAKEN));
+            return;
+        }
+        if (elsewhere == Cluster.Claim.TAKEN_OVER) {
+            sendToOthers(client, encode(new Event.Quit(name)));
+        }
         client.name(name);
         if (previous != null) {
             release(client, previous);
@@ -268,6 +292,7 @@ public final class Broker {
      */
     private void sweep() {
         threads.writers.rescueStranded();
+        cluster.housekeeping();
         long now = System.nanoTime();
         long identifyTimeout = TimeUnit.SECONDS.toNanos(settings.identifyTimeoutSeconds());
         long pingInterval = TimeUnit.SECONDS.toNanos(settings.pingIntervalSeconds());
@@ -327,17 +352,31 @@ public final class Broker {
         clients.remove(client);
         connections.decrementAndGet();
         rooms.leave(client.room());
+        cluster.closed(client.room().name());
     }
 
     private void release(Client client, String name) {
-        if (client.room().release(name, client) && !stopping) {
-            sendToOthers(client, encode(new Event.Quit(name)));
+        if (client.room().release(name, client)) {
+            cluster.release(client.room().name(), name);
+            Frame quit = encode(new Event.Quit(name));
+            if (stopping) {
+                cluster.broadcast(client.room().name(), quit.text()); // everyone here is leaving too
+            } else {
+                sendToOthers(client, quit);
+            }
         }
     }
 
+    /** To every identified viewer of the sender's room but the sender, here and on the other servers. */
     private void sendToOthers(Client sender, Frame frame) {
-        for (Client recipient : sender.room().identified()) {
-            if (recipient != sender) {
+        sendToRoom(sender.room(), sender, frame);
+        cluster.broadcast(sender.room().name(), frame.text());
+    }
+
+    /** To every identified viewer of {@code room} on this server but {@code except} (may be {@code null}). */
+    private void sendToRoom(Room room, Client except, Frame frame) {
+        for (Client recipient : room.identified()) {
+            if (recipient != except) {
                 send(recipient, frame);
             }
         }
@@ -365,5 +404,37 @@ public final class Broker {
 
     private Frame encode(Event event) {
         return Frame.of(encoder.encode(event));
+    }
+
+    /** What the other servers send: delivered to this server's viewers only, never sent on. */
+    private final class ClusterReceiver implements Cluster.Receiver {
+
+        @Override
+        public void toRoom(String roomName, String frame) {
+            Room room = rooms.get(roomName);
+            if (room != null) {
+                sendToRoom(room, null, Frame.of(frame));
+            }
+        }
+
+        @Override
+        public void toName(String roomName, String name, String frame) {
+            Room room = rooms.get(roomName);
+            Client to = room == null ? null : room.find(name);
+            if (to != null) {
+                send(to, Frame.of(frame));
+            }
+        }
+
+        /** Announced here and to the others: the freeing server is the only one that knows. */
+        @Override
+        public void freed(String roomName, String name) {
+            Frame quit = encode(new Event.Quit(name));
+            Room room = rooms.get(roomName);
+            if (room != null) {
+                sendToRoom(room, null, quit);
+            }
+            cluster.broadcast(roomName, quit.text());
+        }
     }
 }

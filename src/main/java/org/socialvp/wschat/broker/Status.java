@@ -15,6 +15,7 @@ import java.util.Map;
  * @param rejectedOrigins handshakes refused with 403 for their Origin
  * @param uptimeSeconds seconds since the broker started
  * @param largestRooms connections of the ten largest rooms, largest first
+ * @param cluster {@code single} (no Redis configured), {@code connected} or {@code disconnected}
  */
 public record Status(
         int connections,
@@ -26,5 +27,6 @@ public record Status(
         long rateLimited,
         long rejectedOrigins,
         long uptimeSeconds,
-        Map<String, Integer> largestRooms) {
+        Map<String, Integer> largestRooms,
+        String cluster) {
 }

@@ -101,6 +101,11 @@ public final class RedisDirectory {
         redis.sadd(RedisKeys.SERVERS, serverId);
     }
 
+    /** This server stops: its lease ends now, so its names are free and reaped at once. */
+    public void leave() {
+        redis.del(RedisKeys.lease(serverId));
+    }
+
     /** Claims {@code name} in {@code room} for this server. */
     public Claim claim(String room, String name) {
         long result = redis.eval(CLAIM, ScriptOutputType.INTEGER,

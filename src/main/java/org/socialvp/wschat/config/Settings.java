@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
  * @param allowedOrigins exact origins allowed besides same-origin and no-origin requests
  * @param allowAllOrigins whether {@code allowedOrigins} was {@code *}
  * @param statusEnabled whether {@code GET /wschat/status} answers
+ * @param redisUrl the Redis the servers of a cluster share rooms through; empty for one server
  */
 public record Settings(
         int maxMessageBytes,
@@ -40,7 +41,8 @@ public record Settings(
         int maxConnections,
         Set<String> allowedOrigins,
         boolean allowAllOrigins,
-        boolean statusEnabled) {
+        boolean statusEnabled,
+        String redisUrl) {
 
     public static final String PREFIX = "wschat.";
 
@@ -57,7 +59,8 @@ public record Settings(
         MAX_CONNECTIONS_PER_ROOM("maxConnectionsPerRoom", "0"),
         MAX_CONNECTIONS("maxConnections", "10000"),
         ALLOWED_ORIGINS("allowedOrigins", ""),
-        STATUS_ENABLED("statusEnabled", "true");
+        STATUS_ENABLED("statusEnabled", "true"),
+        REDIS_URL("redisUrl", "");
 
         private final String name;
         private final String defaultValue;
@@ -112,7 +115,13 @@ public record Settings(
                 reader.number(Key.MAX_CONNECTIONS, 0),
                 originList.contains("*") ? Set.of() : originList,
                 originList.contains("*"),
-                reader.flag(Key.STATUS_ENABLED));
+                reader.flag(Key.STATUS_ENABLED),
+                reader.redisUrl(Key.REDIS_URL));
+    }
+
+    /** Whether this server shares its rooms with others through Redis. */
+    public boolean clustered() {
+        return !redisUrl.isEmpty();
     }
 
     /** Whether the token bucket is switched on. */
@@ -136,6 +145,14 @@ public record Settings(
                 return false;
             }
             throw new InvalidSettingException(key.key(), value, "must be true or false");
+        }
+
+        String redisUrl(Key key) {
+            String value = text(key);
+            if (!value.isEmpty() && !value.startsWith("redis://") && !value.startsWith("rediss://")) {
+                throw new InvalidSettingException(key.key(), value, "must be a redis:// or rediss:// URL");
+            }
+            return value;
         }
 
         int number(Key key, int minimum) {

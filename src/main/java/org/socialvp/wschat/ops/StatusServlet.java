@@ -39,6 +39,7 @@ public class StatusServlet extends HttpServlet {
                 .add("rateLimited", status.rateLimited())
                 .add("rejectedOrigins", status.rejectedOrigins())
                 .add("uptimeSeconds", status.uptimeSeconds())
+                .add("cluster", status.cluster())
                 .add("largestRooms", largestRooms)
                 .build()
                 .toString();

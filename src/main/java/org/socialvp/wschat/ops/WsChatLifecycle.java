@@ -8,6 +8,8 @@ import jakarta.servlet.annotation.WebListener;
 import jakarta.websocket.server.ServerContainer;
 import java.lang.System.Logger.Level;
 import org.socialvp.wschat.broker.Broker;
+import org.socialvp.wschat.broker.Cluster;
+import org.socialvp.wschat.cluster.RedisCluster;
 import org.socialvp.wschat.config.InvalidSettingException;
 import org.socialvp.wschat.config.OriginPolicy;
 import org.socialvp.wschat.config.Settings;
@@ -67,7 +69,7 @@ public class WsChatLifecycle implements ServletContextListener {
         container.setDefaultMaxBinaryMessageBufferSize(RECEIVE_BUFFER_SIZE);
         JsonProvider json = JsonProvider.provider();
         originPolicy = new OriginPolicy(settings);
-        broker = new Broker(settings, json);
+        broker = new Broker(settings, json, settings.clustered() ? new RedisCluster(settings.redisUrl()) : Cluster.SINGLE);
         monitor = new BrokerMonitor(broker);
         monitor.register(context.getContextPath());
         if (settings.statusEnabled()) {

@@ -28,8 +28,13 @@ public final class RedisServer implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts a Redis, or skips (or fails, when required) the calling test if there is none. */
+    /** Starts a Redis on a free port, or skips (or fails, when required) the calling test if there is none. */
     public static RedisServer start() {
+        return start(freePort());
+    }
+
+    /** Starts a Redis on {@code port}, or skips (or fails, when required) the calling test if there is none. */
+    public static RedisServer start(int port) {
         if (!Files.isExecutable(REDIS_SERVER)) {
             String why = "redis-server not found (" + REDIS_SERVER + "): install Debian's redis-server to run "
                     + "the scale-out tests";
@@ -38,13 +43,18 @@ public final class RedisServer implements AutoCloseable {
             }
             Assumptions.abort(why);
         }
-        RedisServer redis = new RedisServer(freePort());
+        RedisServer redis = new RedisServer(port);
         redis.startProcess();
         return redis;
     }
 
     /** The URL for {@code wschat.redisUrl}. */
     public String url() {
+        return url(port);
+    }
+
+    /** The URL of a Redis on {@code port} of this machine. */
+    public static String url(int port) {
         return "redis://127.0.0.1:" + port;
     }
 
@@ -93,7 +103,7 @@ public final class RedisServer implements AutoCloseable {
         throw new IllegalStateException("redis-server did not start on port " + port);
     }
 
-    private static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

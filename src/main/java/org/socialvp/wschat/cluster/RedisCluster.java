@@ -1,0 +1,212 @@
+package org.socialvp.wschat.cluster;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.socialvp.wschat.broker.Cluster;
+
+/**
+ * A cluster of servers sharing their rooms through Redis ({@code wschat.redisUrl}), built from
+ * {@link RedisDirectory} (who holds which name) and {@link RedisBus} (frames between servers).
+ *
+ * <p>When Redis cannot be reached every call falls back to what a single server does — names are
+ * unique locally, frames stay local — and the state turns {@code disconnected}, logged once. Only
+ * the housekeeping call (once a second) turns it back: it renews this server's lease and claims
+ * its viewers' names again; the client library subscribes again by itself.
+ */
+public final class RedisCluster implements Cluster {
+
+    private static final System.Logger LOG = System.getLogger(RedisCluster.class.getName());
+
+    /** A server without a renewed lease for this long is dead; its names are freed. */
+    static final long LEASE_MILLIS = 10_000;
+
+    private final String serverId = UUID.randomUUID().toString();
+    private final RedisClient client;
+    private final AtomicBoolean connected = new AtomicBoolean(true);
+    private StatefulRedisConnection<String, String> connection;
+    private RedisDirectory directory;
+    private RedisBus bus;
+    private Receiver receiver;
+    /** The names this server's viewers hold, as {@code room NUL name}: claimed again after an outage. */
+    private final Set<String> claims = ConcurrentHashMap.newKeySet();
+
+    public RedisCluster(String redisUrl) {
+        RedisURI uri = RedisURI.create(redisUrl);
+        uri.setTimeout(Duration.ofSeconds(2));
+        client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+    }
+
+    @Override
+    public void start(Receiver receiver) {
+        this.receiver = receiver;
+        connection = client.connect();
+        directory = new RedisDirectory(connection.sync(), serverId, LEASE_MILLIS);
+        bus = new RedisBus(client, serverId, new RedisBus.Delivery() {
+            @Override
+            public void toRoom(String room, String frame) {
+                receiver.toRoom(room, frame);
+            }
+
+            @Override
+            public void toName(String room, String name, String frame) {
+                receiver.toName(room, name, frame);
+            }
+        });
+        directory.renewLease();
+        LOG.log(Level.INFO, () -> "WSChat cluster member " + serverId + " connected to Redis");
+    }
+
+    @Override
+    public Claim claim(String room, String name) {
+        try {
+            Claim claim = switch (directory.claim(room, name)) {
+                case CLAIMED -> Claim.CLAIMED;
+                case TAKEN -> Claim.TAKEN;
+                case TAKEN_OVER -> Claim.TAKEN_OVER;
+            };
+            if (claim != Claim.TAKEN) {
+                claims.add(room + '\0' + name);
+            }
+            return claim;
+        } catch (RuntimeException e) {
+            unreachable(e);
+            claims.add(room + '\0' + name);
+            return Claim.CLAIMED;
+        }
+    }
+
+    @Override
+    public void release(String room, String name) {
+        claims.remove(room + '\0' + name);
+        try {
+            directory.release(room, name);
+        } catch (RuntimeException e) {
+            unreachable(e);
+        }
+    }
+
+    @Override
+    public void opened(String room) {
+        try {
+            bus.join(room);
+        } catch (RuntimeException e) {
+            unreachable(e);
+        }
+    }
+
+    @Override
+    public void closed(String room) {
+        try {
+            bus.leave(room);
+        } catch (RuntimeException e) {
+            unreachable(e);
+        }
+    }
+
+    @Override
+    public void broadcast(String room, String frame) {
+        if (connected.get()) {
+            try {
+                bus.broadcast(room, frame);
+            } catch (RuntimeException e) {
+                unreachable(e);
+            }
+        }
+    }
+
+    @Override
+    public boolean message(String room, String name, String frame) {
+        try {
+            return bus.message(room, name, frame);
+        } catch (RuntimeException e) {
+            unreachable(e);
+            return false;
+        }
+    }
+
+    @Override
+    public List<String> names(String room) {
+        try {
+            return directory.names(room);
+        } catch (RuntimeException e) {
+            unreachable(e);
+            return null;
+        }
+    }
+
+    @Override
+    public void housekeeping() {
+        try {
+            directory.renewLease();
+            if (reachable()) {
+                claimAgain();
+            }
+            for (RedisDirectory.Freed freed : directory.reapDeadServers()) {
+                receiver.freed(freed.room(), freed.name());
+            }
+        } catch (RuntimeException e) {
+            unreachable(e);
+        }
+    }
+
+    @Override
+    public String state() {
+        return connected.get() ? "connected" : "disconnected";
+    }
+
+    @Override
+    public void shutdown() {
+        try {
+            directory.leave();
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "Redis not told of the shutdown: " + e);
+        }
+        bus.close();
+        connection.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(5));
+    }
+
+    /** Whether Redis has just become reachable again. */
+    private boolean reachable() {
+        if (connected.compareAndSet(false, true)) {
+            LOG.log(Level.WARNING, "Redis is reachable again: rooms are shared with the other servers again");
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * After an outage (Redis may have restarted empty): claims this server's names again. A name
+     * claimed meanwhile on another server stays with both viewers until one of them leaves; logged.
+     */
+    private void claimAgain() {
+        for (String entry : claims) {
+            int cut = entry.indexOf('\0');
+            String room = entry.substring(0, cut);
+            String name = entry.substring(cut + 1);
+            if (directory.claim(room, name) == RedisDirectory.Claim.TAKEN) {
+                LOG.log(Level.WARNING, () -> "room=" + room + ": a name held here was taken on another server "
+                        + "while Redis was unreachable; both viewers keep it until one leaves");
+            }
+        }
+    }
+
+    private void unreachable(RuntimeException e) {
+        if (connected.compareAndSet(true, false)) {
+            LOG.log(Level.WARNING, "Redis unreachable, serving local viewers only until it is back: " + e);
+        }
+    }
+}
