@@ -91,39 +91,23 @@ public final class RedisCluster implements Cluster {
     @Override
     public void release(String room, String name) {
         claims.remove(room + '\0' + name);
-        try {
-            directory.release(room, name);
-        } catch (RuntimeException e) {
-            unreachable(e);
-        }
+        attempt(() -> directory.release(room, name));
     }
 
     @Override
     public void opened(String room) {
-        try {
-            bus.join(room);
-        } catch (RuntimeException e) {
-            unreachable(e);
-        }
+        attempt(() -> bus.join(room));
     }
 
     @Override
     public void closed(String room) {
-        try {
-            bus.leave(room);
-        } catch (RuntimeException e) {
-            unreachable(e);
-        }
+        attempt(() -> bus.leave(room));
     }
 
     @Override
     public void broadcast(String room, String frame) {
         if (connected.get()) {
-            try {
-                bus.broadcast(room, frame);
-            } catch (RuntimeException e) {
-                unreachable(e);
-            }
+            attempt(() -> bus.broadcast(room, frame));
         }
     }
 
@@ -177,6 +161,15 @@ public final class RedisCluster implements Cluster {
         bus.close();
         connection.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(5));
+    }
+
+    /** Runs a call to Redis; if Redis cannot be reached, notes it and carries on locally. */
+    private void attempt(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            unreachable(e);
+        }
     }
 
     /** Whether Redis has just become reachable again. */
