@@ -22,6 +22,7 @@ import org.socialvp.wschat.testing.ChatClient;
 import org.socialvp.wschat.testing.Deployments;
 import org.socialvp.wschat.testing.RedisServer;
 import org.socialvp.wschat.testing.Server;
+import org.socialvp.wschat.testing.ServerLog;
 import org.socialvp.wschat.testing.StatusPage;
 
 /**
@@ -165,12 +166,15 @@ class ClusterIT {
     }
 
     @Test
-    void whenAServerStopsItsViewersQuitOnTheOthersAndTheirNamesAreFree() {
+    void whenAServerStopsItsViewersQuitOnTheOthersTheirNamesAreFreeAndNothingIsLeftBehind() {
         try (ChatClient alice = ChatClient.identified(room(A, "stop"), "alice");
                 ChatClient bob = ChatClient.identified(room(B, "stop"), "bob")) {
             alice.next("join");
             deployer.undeploy(B);
             assertEquals("bob", alice.next("quit").getString("who"));
+            assertEquals(List.of(), ServerLog.linesContaining("[wschat-b] created a ThreadLocal"), "ThreadLocal leak");
+            assertEquals(List.of(), ServerLog.linesContaining("[wschat-b] appears to have started a thread"),
+                    "thread leak");
             try (ChatClient newBob = ChatClient.identified(room(A, "stop"), "bob")) {
                 assertEquals("bob", alice.next("join").getString("who"));
             }

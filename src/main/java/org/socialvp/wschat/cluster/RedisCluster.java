@@ -9,7 +9,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.socialvp.wschat.broker.Cluster;
 
@@ -21,6 +27,10 @@ import org.socialvp.wschat.broker.Cluster;
  * unique locally, frames stay local — and the state turns {@code disconnected}, logged once. Only
  * the housekeeping call (once a second) turns it back: it renews this server's lease and claims
  * its viewers' names again; the client library subscribes again by itself.
+ *
+ * <p>Every call to Redis is made on one thread of the WAR's own, {@code wschat-redis}: calls reach
+ * Redis in the order the broker made them, and the thread-locals the client library (Netty)
+ * leaves behind stay off the container's threads and end with the WAR.
  */
 public final class RedisCluster implements Cluster {
 
@@ -28,9 +38,12 @@ public final class RedisCluster implements Cluster {
 
     /** A server without a renewed lease for this long is dead; its names are freed. */
     static final long LEASE_MILLIS = 10_000;
+    /** The longest a viewer's thread waits for a call to Redis (the client gives up after 2 s). */
+    private static final long CALL_TIMEOUT_SECONDS = 5;
 
     private final String serverId = UUID.randomUUID().toString();
-    private final RedisClient client;
+    private final RedisURI uri;
+    private RedisClient client;
     private final AtomicBoolean connected = new AtomicBoolean(true);
     private StatefulRedisConnection<String, String> connection;
     private RedisDirectory directory;
@@ -38,20 +51,36 @@ public final class RedisCluster implements Cluster {
     private Receiver receiver;
     /** The names this server's viewers hold, as {@code room NUL name}: claimed again after an outage. */
     private final Set<String> claims = ConcurrentHashMap.newKeySet();
+    /** The thread of {@link #redisThread}, joined on shutdown: the executor's termination comes just before it ends. */
+    private volatile Thread redisThreadItself;
+    private final ExecutorService redisThread = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "wschat-redis");
+        thread.setDaemon(true);
+        redisThreadItself = thread;
+        return thread;
+    });
 
     public RedisCluster(String redisUrl) {
-        RedisURI uri = RedisURI.create(redisUrl);
+        uri = RedisURI.create(redisUrl);
         uri.setTimeout(Duration.ofSeconds(2));
+    }
+
+    @Override
+    public void start(Receiver receiver) {
+        onRedisThread(() -> {
+            connect(receiver);
+            return null;
+        });
+        LOG.log(Level.INFO, () -> "WSChat cluster member " + serverId + " connected to Redis");
+    }
+
+    private void connect(Receiver receiver) {
+        this.receiver = receiver;
         client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
-    }
-
-    @Override
-    public void start(Receiver receiver) {
-        this.receiver = receiver;
         connection = client.connect();
         directory = new RedisDirectory(connection.sync(), serverId, LEASE_MILLIS);
         bus = new RedisBus(client, serverId, new RedisBus.Delivery() {
@@ -66,13 +95,12 @@ public final class RedisCluster implements Cluster {
             }
         });
         directory.renewLease();
-        LOG.log(Level.INFO, () -> "WSChat cluster member " + serverId + " connected to Redis");
     }
 
     @Override
     public Claim claim(String room, String name) {
         try {
-            Claim claim = switch (directory.claim(room, name)) {
+            Claim claim = switch (onRedisThread(() -> directory.claim(room, name))) {
                 case CLAIMED -> Claim.CLAIMED;
                 case TAKEN -> Claim.TAKEN;
                 case TAKEN_OVER -> Claim.TAKEN_OVER;
@@ -107,14 +135,20 @@ public final class RedisCluster implements Cluster {
     @Override
     public void broadcast(String room, String frame) {
         if (connected.get()) {
-            attempt(() -> bus.broadcast(room, frame));
+            redisThread.execute(() -> {
+                try {
+                    bus.broadcast(room, frame);
+                } catch (RuntimeException e) {
+                    unreachable(e);
+                }
+            });
         }
     }
 
     @Override
     public boolean message(String room, String name, String frame) {
         try {
-            return bus.message(room, name, frame);
+            return onRedisThread(() -> bus.message(room, name, frame));
         } catch (RuntimeException e) {
             unreachable(e);
             return false;
@@ -124,7 +158,7 @@ public final class RedisCluster implements Cluster {
     @Override
     public List<String> names(String room) {
         try {
-            return directory.names(room);
+            return onRedisThread(() -> directory.names(room));
         } catch (RuntimeException e) {
             unreachable(e);
             return null;
@@ -133,6 +167,17 @@ public final class RedisCluster implements Cluster {
 
     @Override
     public void housekeeping() {
+        try {
+            onRedisThread(() -> {
+                renewAndReap();
+                return null;
+            });
+        } catch (RuntimeException e) {
+            unreachable(e);
+        }
+    }
+
+    private void renewAndReap() {
         try {
             directory.renewLease();
             if (reachable()) {
@@ -154,6 +199,28 @@ public final class RedisCluster implements Cluster {
     @Override
     public void shutdown() {
         try {
+            onRedisThread(() -> {
+                disconnect();
+                return null;
+            });
+        } finally {
+            redisThread.shutdown();
+            try {
+                if (!redisThread.awaitTermination(10, TimeUnit.SECONDS)) {
+                    redisThread.shutdownNow();
+                }
+                Thread thread = redisThreadItself;
+                if (thread != null) {
+                    thread.join(TimeUnit.SECONDS.toMillis(5));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void disconnect() {
+        try {
             directory.leave();
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, () -> "Redis not told of the shutdown: " + e);
@@ -163,12 +230,32 @@ public final class RedisCluster implements Cluster {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(5));
     }
 
-    /** Runs a call to Redis; if Redis cannot be reached, notes it and carries on locally. */
+    /** Runs a call to Redis (waiting for it); if Redis cannot be reached, notes it and carries on locally. */
     private void attempt(Runnable call) {
         try {
-            call.run();
+            onRedisThread(() -> {
+                call.run();
+                return null;
+            });
         } catch (RuntimeException e) {
             unreachable(e);
+        }
+    }
+
+    /** Runs {@code call} on the Redis thread, after everything submitted before it, and waits for it. */
+    private <T> T onRedisThread(Callable<T> call) {
+        try {
+            return redisThread.submit(call).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer from Redis within " + CALL_TIMEOUT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for Redis", e);
         }
     }
 
