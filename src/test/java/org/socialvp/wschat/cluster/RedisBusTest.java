@@ -34,8 +34,12 @@ class RedisBusTest {
         for (AutoCloseable c : closing) {
             c.close();
         }
-        client.shutdown();
-        redisServer.close();
+        if (client != null) {
+            client.shutdown();
+        }
+        if (redisServer != null) {
+            redisServer.close();
+        }
     }
 
     @Test
