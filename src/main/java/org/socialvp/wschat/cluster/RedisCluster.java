@@ -49,8 +49,8 @@ public final class RedisCluster implements Cluster {
     private RedisDirectory directory;
     private RedisBus bus;
     private Receiver receiver;
-    /** The names this server's viewers hold, as {@code room NUL name}: claimed again after an outage. */
-    private final Set<String> claims = ConcurrentHashMap.newKeySet();
+    /** The names this server's viewers hold: claimed again after an outage. */
+    private final Set<RoomName> claims = ConcurrentHashMap.newKeySet();
     /** The thread of {@link #redisThread}, joined on shutdown: the executor's termination comes just before it ends. */
     private volatile Thread redisThreadItself;
     private final ExecutorService redisThread = Executors.newSingleThreadExecutor(task -> {
@@ -83,53 +83,40 @@ public final class RedisCluster implements Cluster {
                 .build());
         connection = client.connect();
         directory = new RedisDirectory(connection.sync(), serverId, LEASE_MILLIS);
-        bus = new RedisBus(client, serverId, new RedisBus.Delivery() {
-            @Override
-            public void toRoom(String room, String frame) {
-                receiver.toRoom(room, frame);
-            }
-
-            @Override
-            public void toName(String room, String name, String frame) {
-                receiver.toName(room, name, frame);
-            }
-        });
+        bus = new RedisBus(client, serverId, receiver);
         directory.renewLease();
     }
 
+    /** Unreachable Redis: granted, as on one server (the local registry has already said yes). */
     @Override
     public Claim claim(String room, String name) {
-        try {
-            Claim claim = switch (onRedisThread(() -> directory.claim(room, name))) {
-                case CLAIMED -> Claim.CLAIMED;
-                case TAKEN -> Claim.TAKEN;
-                case TAKEN_OVER -> Claim.TAKEN_OVER;
-            };
-            if (claim != Claim.TAKEN) {
-                claims.add(room + '\0' + name);
-            }
-            return claim;
-        } catch (RuntimeException e) {
-            unreachable(e);
-            claims.add(room + '\0' + name);
-            return Claim.CLAIMED;
+        Claim claim = orElse(() -> directory.claim(room, name), Claim.CLAIMED);
+        if (claim != Claim.TAKEN) {
+            claims.add(new RoomName(room, name));
         }
+        return claim;
     }
 
     @Override
     public void release(String room, String name) {
-        claims.remove(room + '\0' + name);
-        attempt(() -> directory.release(room, name));
+        claims.remove(new RoomName(room, name));
+        orElse(() -> directory.release(room, name), false);
     }
 
     @Override
     public void opened(String room) {
-        attempt(() -> bus.join(room));
+        orElse(() -> {
+            bus.join(room);
+            return null;
+        }, null);
     }
 
     @Override
     public void closed(String room) {
-        attempt(() -> bus.leave(room));
+        orElse(() -> {
+            bus.leave(room);
+            return null;
+        }, null);
     }
 
     @Override
@@ -145,50 +132,30 @@ public final class RedisCluster implements Cluster {
         }
     }
 
+    /** Unreachable Redis: only local viewers can be reached, so 404. */
     @Override
     public boolean message(String room, String name, String frame) {
-        try {
-            return onRedisThread(() -> bus.message(room, name, frame));
-        } catch (RuntimeException e) {
-            unreachable(e);
-            return false;
-        }
+        return orElse(() -> bus.message(room, name, frame), false);
     }
 
+    /** Unreachable Redis: {@code null}, the local names. */
     @Override
     public List<String> names(String room) {
-        try {
-            return onRedisThread(() -> directory.names(room));
-        } catch (RuntimeException e) {
-            unreachable(e);
-            return null;
-        }
+        return orElse(() -> directory.names(room), null);
     }
 
     @Override
     public void housekeeping() {
-        try {
-            onRedisThread(() -> {
-                renewAndReap();
-                return null;
-            });
-        } catch (RuntimeException e) {
-            unreachable(e);
-        }
-    }
-
-    private void renewAndReap() {
-        try {
+        orElse(() -> {
             directory.renewLease();
             if (reachable()) {
                 claimAgain();
             }
-            for (RedisDirectory.Freed freed : directory.reapDeadServers()) {
+            for (RoomName freed : directory.reapDeadServers()) {
                 receiver.freed(freed.room(), freed.name());
             }
-        } catch (RuntimeException e) {
-            unreachable(e);
-        }
+            return null;
+        }, null);
     }
 
     @Override
@@ -230,15 +197,16 @@ public final class RedisCluster implements Cluster {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(5));
     }
 
-    /** Runs a call to Redis (waiting for it); if Redis cannot be reached, notes it and carries on locally. */
-    private void attempt(Runnable call) {
+    /**
+     * Runs a call to Redis on the Redis thread and waits for it; if Redis cannot be reached,
+     * notes it and answers {@code fallback}, what a single server would.
+     */
+    private <T> T orElse(Callable<T> call, T fallback) {
         try {
-            onRedisThread(() -> {
-                call.run();
-                return null;
-            });
+            return onRedisThread(call);
         } catch (RuntimeException e) {
             unreachable(e);
+            return fallback;
         }
     }
 
@@ -273,12 +241,9 @@ public final class RedisCluster implements Cluster {
      * claimed meanwhile on another server stays with both viewers until one of them leaves; logged.
      */
     private void claimAgain() {
-        for (String entry : claims) {
-            int cut = entry.indexOf('\0');
-            String room = entry.substring(0, cut);
-            String name = entry.substring(cut + 1);
-            if (directory.claim(room, name) == RedisDirectory.Claim.TAKEN) {
-                LOG.log(Level.WARNING, () -> "room=" + room + ": a name held here was taken on another server "
+        for (RoomName held : claims) {
+            if (directory.claim(held.room(), held.name()) == Claim.TAKEN) {
+                LOG.log(Level.WARNING, () -> "room=" + held.room() + ": a name held here was taken on another server "
                         + "while Redis was unreachable; both viewers keep it until one leaves");
             }
         }

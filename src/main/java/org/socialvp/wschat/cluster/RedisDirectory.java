@@ -5,6 +5,7 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.util.ArrayList;
 import java.util.List;
+import org.socialvp.wschat.broker.Cluster.Claim;
 
 /**
  * Who holds which name, across every server of a cluster, kept in Redis (see docs/SCALE-OUT.md).
@@ -13,19 +14,6 @@ import java.util.List;
  * Redis however many servers race.
  */
 public final class RedisDirectory {
-
-    /** What became of a claim. */
-    public enum Claim {
-        /** The name was free (or already this server's): it is ours. */
-        CLAIMED,
-        /** A live server holds it: 305. */
-        TAKEN,
-        /** A dead server held it: it is ours now, and its old holder needs a {@code quit}. */
-        TAKEN_OVER
-    }
-
-    /** A name freed because its server died, to be announced with a {@code quit}. */
-    public record Freed(String room, String name) { }
 
     /** KEYS: name key, room set, my owned set. ARGV: my id, room NUL name, lease prefix, owned prefix, name. */
     private static final String CLAIM = """
@@ -54,8 +42,21 @@ public final class RedisDirectory {
             return 1
             """;
 
+    /** KEYS: the room set. ARGV: name key prefix for the room, lease prefix. The names whose server is alive. */
+    private static final String NAMES = """
+            local alive = {}
+            for _, name in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+              local owner = redis.call('GET', ARGV[1] .. name)
+              if owner and redis.call('EXISTS', ARGV[2] .. owner) == 1 then
+                table.insert(alive, name)
+              end
+            end
+            return alive
+            """;
+
     /**
-     * KEYS: the dead server's lease key, its owned set, the servers set. ARGV: its id, prefix.
+     * KEYS: the dead server's lease key, its owned set, the servers set. ARGV: its id, name key
+     * prefix, room set prefix.
      * Frees every name the dead server still holds and forgets the server; returns the freed
      * {@code room NUL name} pairs. Does nothing if the lease has come back.
      */
@@ -68,10 +69,10 @@ public final class RedisDirectory {
               local cut = string.find(entry, '\\0', 1, true)
               local room = string.sub(entry, 1, cut - 1)
               local name = string.sub(entry, cut + 1)
-              local key = ARGV[2] .. 'name:' .. room .. ':' .. name
+              local key = ARGV[2] .. room .. ':' .. name
               if redis.call('GET', key) == ARGV[1] then
                 redis.call('DEL', key)
-                redis.call('SREM', ARGV[2] .. 'room:' .. room, name)
+                redis.call('SREM', ARGV[3] .. room, name)
                 table.insert(freed, entry)
               end
             end
@@ -110,7 +111,7 @@ public final class RedisDirectory {
     public Claim claim(String room, String name) {
         long result = redis.eval(CLAIM, ScriptOutputType.INTEGER,
                 new String[] {RedisKeys.name(room, name), RedisKeys.room(room), RedisKeys.owned(serverId)},
-                serverId, entry(room, name), RedisKeys.LEASE, RedisKeys.OWNED, name);
+                serverId, new RoomName(room, name).entry(), RedisKeys.LEASE, RedisKeys.OWNED, name);
         return result == 0 ? Claim.TAKEN : result == 2 ? Claim.TAKEN_OVER : Claim.CLAIMED;
     }
 
@@ -118,52 +119,30 @@ public final class RedisDirectory {
     public boolean release(String room, String name) {
         long result = redis.eval(RELEASE, ScriptOutputType.INTEGER,
                 new String[] {RedisKeys.name(room, name), RedisKeys.room(room), RedisKeys.owned(serverId)},
-                serverId, entry(room, name), name);
+                serverId, new RoomName(room, name).entry(), name);
         return result == 1;
     }
 
-    /** The id of the live server whose viewer holds {@code name} in {@code room}, or {@code null}. */
-    public String owner(String room, String name) {
-        String owner = redis.get(RedisKeys.name(room, name));
-        return owner != null && redis.exists(RedisKeys.lease(owner)) == 1 ? owner : null;
-    }
-
-    /** The names held in {@code room} by live servers, sorted. */
+    /** The names held in {@code room} by live servers, sorted; one round trip. */
     public List<String> names(String room) {
-        List<String> names = new ArrayList<>();
-        for (String name : redis.smembers(RedisKeys.room(room))) {
-            if (owner(room, name) != null) {
-                names.add(name);
-            }
-        }
-        names.sort(null);
-        return names;
+        List<String> names = redis.eval(NAMES, ScriptOutputType.MULTI, new String[] {RedisKeys.room(room)},
+                RedisKeys.name(room, ""), RedisKeys.LEASE);
+        return names.stream().sorted().toList();
     }
 
     /** Frees the names of every server whose lease has run out; what was freed, once cluster-wide. */
-    public List<Freed> reapDeadServers() {
-        List<Freed> freed = new ArrayList<>();
+    public List<RoomName> reapDeadServers() {
+        List<RoomName> freed = new ArrayList<>();
         for (String server : redis.smembers(RedisKeys.SERVERS)) {
             if (server.equals(serverId) || redis.exists(RedisKeys.lease(server)) == 1) {
                 continue;
             }
             List<String> entries = redis.eval(REAP, ScriptOutputType.MULTI,
                     new String[] {RedisKeys.lease(server), RedisKeys.owned(server), RedisKeys.SERVERS},
-                    server, RedisKeys.PREFIX);
-            for (String entry : entries) {
-                int cut = entry.indexOf('\0');
-                freed.add(new Freed(entry.substring(0, cut), entry.substring(cut + 1)));
-            }
+                    server, RedisKeys.NAME, RedisKeys.ROOM);
+            entries.forEach(entry -> freed.add(RoomName.of(entry)));
         }
         return freed;
     }
 
-    /** The server's id in the cluster. */
-    public String serverId() {
-        return serverId;
-    }
-
-    private static String entry(String room, String name) {
-        return room + '\0' + name;
-    }
 }

@@ -6,6 +6,10 @@ final class RedisKeys {
     static final String PREFIX = "wschat:";
     /** The set of every server id that may hold names. */
     static final String SERVERS = PREFIX + "servers";
+    /** Followed by {@code room:name}: the id of the server whose viewer holds the name. */
+    static final String NAME = PREFIX + "name:";
+    /** Followed by a room: the set of names held in it. */
+    static final String ROOM = PREFIX + "room:";
     /** Followed by a server id: its lease, which exists while the server is alive. */
     static final String LEASE = PREFIX + "server:";
     /** Followed by a server id: the set of {@code room NUL name} it holds. */
@@ -28,11 +32,11 @@ final class RedisKeys {
 
     /** The key holding the id of the server whose viewer has {@code name} in {@code room}. */
     static String name(String room, String name) {
-        return PREFIX + "name:" + room + ":" + name;
+        return NAME + room + ":" + name;
     }
 
     /** The set of names held in {@code room}. */
     static String room(String room) {
-        return PREFIX + "room:" + room;
+        return ROOM + room;
     }
 }

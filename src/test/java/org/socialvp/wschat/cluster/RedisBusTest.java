@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.socialvp.wschat.broker.Cluster;
 import org.socialvp.wschat.testing.RedisServer;
 
 /** Frames between two "servers" over a real Redis: who gets what, and in which order. */
@@ -119,7 +120,7 @@ class RedisBusTest {
         final RedisDirectory directory;
 
         Server(String id) {
-            bus = new RedisBus(client, id, new RedisBus.Delivery() {
+            bus = new RedisBus(client, id, new Cluster.Receiver() {
                 @Override
                 public void toRoom(String room, String frame) {
                     delivered.add(room + " " + frame);
@@ -128,6 +129,11 @@ class RedisBusTest {
                 @Override
                 public void toName(String room, String name, String frame) {
                     delivered.add(room + " " + name + " " + frame);
+                }
+
+                @Override
+                public void freed(String room, String name) {
+                    throw new AssertionError("the bus never frees names");
                 }
             });
             directory = new RedisDirectory(client.connect().sync(), id, 10_000);

@@ -2,7 +2,6 @@ package org.socialvp.wschat.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.RedisClient;
@@ -17,8 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.socialvp.wschat.cluster.RedisDirectory.Claim;
-import org.socialvp.wschat.cluster.RedisDirectory.Freed;
+import org.socialvp.wschat.broker.Cluster.Claim;
 import org.socialvp.wschat.testing.RedisServer;
 
 /** The directory's scripts against a real Redis: several "servers" are several directories. */
@@ -60,7 +58,6 @@ class RedisDirectoryTest {
         assertEquals(Claim.TAKEN, b.claim("party", "alice"));
         assertEquals(Claim.CLAIMED, b.claim("other", "alice"));
         assertEquals(Claim.CLAIMED, a.claim("party", "alice"), "claiming one's own name again is fine");
-        assertEquals("a", b.owner("party", "alice"));
         assertEquals(List.of("alice"), b.names("party"));
     }
 
@@ -70,9 +67,8 @@ class RedisDirectoryTest {
         RedisDirectory b = server("b");
         a.claim("party", "alice");
         assertFalse(b.release("party", "alice"));
-        assertEquals("a", b.owner("party", "alice"));
+        assertEquals(Claim.TAKEN, b.claim("party", "alice"));
         assertTrue(a.release("party", "alice"));
-        assertNull(b.owner("party", "alice"));
         assertEquals(List.of(), b.names("party"));
         assertEquals(Claim.CLAIMED, b.claim("party", "alice"));
     }
@@ -110,13 +106,12 @@ class RedisDirectoryTest {
         Thread.sleep(LEASE_MILLIS * 2);
         alive.renewLease();
         another.renewLease();
-        assertNull(alive.owner("party", "alice"), "a name of a dead server is nobody's");
         assertEquals(List.of(), alive.names("party"));
         assertEquals(Claim.TAKEN_OVER, alive.claim("lobby", "carol"));
-        List<Freed> freed = new ArrayList<>(alive.reapDeadServers());
+        List<RoomName> freed = new ArrayList<>(alive.reapDeadServers());
         freed.addAll(another.reapDeadServers());
-        assertEquals(List.of(new Freed("party", "alice")), freed, "each name freed once; carol was taken over");
-        assertEquals("alive", another.owner("lobby", "carol"));
+        assertEquals(List.of(new RoomName("party", "alice")), freed, "each name freed once; carol was taken over");
+        assertEquals(Claim.TAKEN, another.claim("lobby", "carol"), "carol is alive's now");
     }
 
     @Test
@@ -125,7 +120,7 @@ class RedisDirectoryTest {
         RedisDirectory b = server("b");
         a.claim("party", "alice");
         assertEquals(List.of(), b.reapDeadServers());
-        assertEquals("a", b.owner("party", "alice"));
+        assertEquals(Claim.TAKEN, b.claim("party", "alice"));
     }
 
     private RedisDirectory server(String id) {
