@@ -35,6 +35,18 @@ class SettingsTest {
         assertFalse(settings.allowAllOrigins());
         assertTrue(settings.rateLimited());
         assertTrue(settings.statusEnabled());
+        assertFalse(settings.clustered(), "one server unless a Redis is configured");
+    }
+
+    @Test
+    void theRedisUrlIsARedisUrlOrNothing() {
+        Settings clustered = Settings.load(Map.of("wschat.redisUrl", "redis://redis.internal:6379")::get);
+        assertTrue(clustered.clustered());
+        assertEquals("redis://redis.internal:6379", clustered.redisUrl());
+        assertTrue(Settings.load(Map.of("wschat.redisUrl", "rediss://redis.internal")::get).clustered());
+        InvalidSettingException failure = assertThrows(InvalidSettingException.class,
+                () -> Settings.load(Map.of("wschat.redisUrl", "http://redis.internal")::get));
+        assertEquals("wschat.redisUrl", failure.key());
     }
 
     @Test
