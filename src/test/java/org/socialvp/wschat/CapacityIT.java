@@ -29,7 +29,7 @@ class CapacityIT {
 
     @Test
     void aConnectionBeyondTheRoomLimitIsClosedWith1013RoomFull() {
-        URI lobby = Deployments.lobby(deployment);
+        URI lobby = Deployments.quietLobby(deployment);
         try (ChatClient first = ChatClient.identified(lobby, "first");
                 ChatClient second = ChatClient.connect(lobby)) {
             assertRefused(lobby, "room full");
@@ -46,7 +46,7 @@ class CapacityIT {
 
     @Test
     void aConnectionBeyondTheServerLimitIsClosedWith1013ServerFull() {
-        URI lobby = Deployments.lobby(deployment);
+        URI lobby = Deployments.quietLobby(deployment);
         try (ChatClient first = ChatClient.identified(lobby, "first");
                 ChatClient second = ChatClient.connect(lobby);
                 ChatClient third = ChatClient.connect(Deployments.room(deployment, "other"))) {

@@ -45,7 +45,7 @@ class ConcurrencyIT {
 
     @BeforeEach
     void locate() {
-        lobby = Deployments.lobby(deployment);
+        lobby = Deployments.quietLobby(deployment);
     }
 
     @AfterEach

@@ -37,7 +37,7 @@ class DeadPeerIT {
 
     @BeforeEach
     void locate() {
-        lobby = Deployments.lobby(deployment);
+        lobby = Deployments.quietLobby(deployment);
     }
 
     @Test

@@ -38,7 +38,7 @@ class FloodIT {
 
     @BeforeEach
     void locate() {
-        lobby = Deployments.lobby(deployment);
+        lobby = Deployments.quietLobby(deployment);
     }
 
     @Test

@@ -39,7 +39,7 @@ class HostileInputIT {
 
     @BeforeEach
     void locate() {
-        lobby = Deployments.lobby(deployment);
+        lobby = Deployments.quietLobby(deployment);
     }
 
     @Test

@@ -61,8 +61,8 @@ class OperationsIT {
 
     @Test
     void theFiguresFollowConnectsMessagesAndClosesExactly() {
-        // Start from a quiet server: the other tests' clients may still be closing.
-        JsonObject before = StatusPage.await(status, figures -> figures.getInt("connections") == 0);
+        Deployments.quietLobby(deployment); // the other tests' clients may still be closing
+        JsonObject before = StatusPage.read(status);
         URI roomA = Deployments.room(deployment, "status-a");
         URI roomB = Deployments.room(deployment, "status-b");
         ChatClient a1 = ChatClient.identified(roomA, "a1");

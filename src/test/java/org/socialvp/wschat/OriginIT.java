@@ -31,7 +31,7 @@ class OriginIT {
 
     @BeforeEach
     void locate() {
-        lobby = Deployments.lobby(deployment);
+        lobby = Deployments.quietLobby(deployment);
     }
 
     @Test

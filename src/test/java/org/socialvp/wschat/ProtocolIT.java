@@ -38,7 +38,7 @@ class ProtocolIT {
 
     @BeforeEach
     void locate() {
-        lobby = Deployments.lobby(deployment);
+        lobby = Deployments.quietLobby(deployment);
     }
 
     // §1 Connecting and identifying

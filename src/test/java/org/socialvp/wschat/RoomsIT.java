@@ -46,7 +46,7 @@ class RoomsIT {
 
     @Test
     void thePlainPathIsTheLobbyAndTheSameRoomAsSlashLobby() {
-        try (ChatClient plain = ChatClient.identified(Deployments.lobby(deployment), "alice");
+        try (ChatClient plain = ChatClient.identified(Deployments.quietLobby(deployment), "alice");
                 ChatClient named = ChatClient.identified(Deployments.room(deployment, "lobby"), "bob")) {
             assertEquals("lobby", plain.init().getString("room"));
             assertEquals("lobby", named.init().getString("room"));

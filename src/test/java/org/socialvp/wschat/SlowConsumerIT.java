@@ -46,7 +46,7 @@ class SlowConsumerIT {
 
     @Test
     void aClientThatStopsReadingIsClosedWith1013WhileAHealthyOneGetsEverythingPromptly() throws Exception {
-        URI lobby = Deployments.lobby(deployment);
+        URI lobby = Deployments.quietLobby(deployment);
         ExecutorService reader = Executors.newSingleThreadExecutor();
         try (ChatClient alice = ChatClient.identified(lobby, "alice");
                 ChatClient bob = ChatClient.identified(lobby, "bob");

@@ -96,6 +96,16 @@ public final class Deployments {
         return URI.create(base(deployment).toString().replaceFirst("^http", "ws") + "wschat");
     }
 
+    /**
+     * The lobby, once every connection of earlier tests has closed. The tests of a class share one
+     * deployment, and a client closed at the end of one test may still be leaving — and be heard
+     * leaving, with a {@code quit} — when the next test begins.
+     */
+    public static URI quietLobby(URL deployment) {
+        StatusPage.await(status(deployment), figures -> figures.getInt("connections") == 0);
+        return lobby(deployment);
+    }
+
     /** The WebSocket address of {@code room} ({@code /wschat/wschat/{room}}), the name taken as is. */
     public static URI room(URL deployment, String room) {
         return URI.create(lobby(deployment) + "/" + room);
