@@ -36,6 +36,9 @@ public abstract class ChatEndpoint {
     public void open(Session session) {
         broker = WsChatLifecycle.broker();
         client = broker.open(session, session.getPathParameters().getOrDefault("room", Broker.LOBBY));
+        if (client != null) {
+            broker.welcome(client);
+        }
     }
 
     @OnMessage

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.socialvp.wschat.testing.ChatClient;
 import org.socialvp.wschat.testing.Deployments;
 import org.socialvp.wschat.testing.RawClient;
+import org.socialvp.wschat.testing.StatusPage;
+import org.socialvp.wschat.testing.VanishingPeers;
 
 /** Pings, pongs and the identify timeout, with intervals of a second or two. */
 @ExtendWith(ArquillianExtension.class)
@@ -74,6 +76,16 @@ class DeadPeerIT {
             }
             assertEquals("{\"type\":\"list\",\"names\":[\"alive\"]}", answer.text());
         }
+    }
+
+    /**
+     * Whatever the container makes of a peer that vanishes while its upgrade is being set up
+     * (Tomcat reports the close at once; Payara's Tyrus can lose it), the ping releases it.
+     */
+    @Test
+    void connectionsThatVanishRightAfterTheHandshakeAreReleasedByThePingAtTheLatest() {
+        VanishingPeers.connectAndVanish(lobby, 300);
+        StatusPage.await(Deployments.status(deployment), figures -> figures.getInt("connections") == 0);
     }
 
     @Test

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.socialvp.wschat.testing.ChatClient;
 import org.socialvp.wschat.testing.Deployments;
 import org.socialvp.wschat.testing.RawClient;
+import org.socialvp.wschat.testing.Server;
 import org.socialvp.wschat.testing.StatusPage;
+import org.socialvp.wschat.testing.VanishingPeers;
 
 /** {@code GET /wschat/status} follows real traffic exactly. */
 @ExtendWith(ArquillianExtension.class)
@@ -101,6 +103,21 @@ class OperationsIT {
         assertEquals(delta(before, "messagesIn", 6), after.getInt("messagesIn"));
         assertEquals(delta(before, "messagesOut", 20), after.getInt("messagesOut"));
         assertFalse(after.getJsonObject("largestRooms").containsKey("status-a"));
+    }
+
+    /**
+     * Peers that vanish the moment the upgrade is answered — a reset or a plain close, before or
+     * while the init frame is written — are released at once, not only by the ping 25 s later:
+     * otherwise they would hold places under {@code wschat.maxConnections}. (Once a failed init
+     * write closed the session before the endpoint knew its client, and the close was lost.)
+     */
+    @Test
+    void connectionsThatVanishRightAfterTheHandshakeAreReleasedAtOnce() {
+        Server.assumeTomcat("Payara's Tyrus can lose the end of a connection that ends while the upgrade"
+                + " is being set up; there the ping releases it (DeadPeerIT)");
+        URI lobby = Deployments.quietLobby(deployment);
+        VanishingPeers.connectAndVanish(lobby, 300);
+        StatusPage.await(status, figures -> figures.getInt("connections") == 0);
     }
 
     @Test

@@ -109,7 +109,10 @@ public final class Broker {
     }
 
     /**
-     * Registers a new connection to {@code roomName} and sends it the init frame.
+     * Registers a new connection to {@code roomName}. The caller keeps the client where its close
+     * notification will find it, then calls {@link #welcome}: a send can fail at once (the peer
+     * already gone) and the container then reports the close on another thread, which must not
+     * find the connection unknown.
      *
      * @return the client, or {@code null} if the room name is invalid (the session has then been
      *         closed with 1008) or the server or the room is full (closed with 1013)
@@ -145,8 +148,12 @@ public final class Broker {
         clients.add(client);
         cluster.opened(roomName);
         LOG.log(Level.DEBUG, () -> client + " connected");
-        send(client, room.init());
         return client;
+    }
+
+    /** Sends a client registered by {@link #open} its init frame. */
+    public void welcome(Client client) {
+        send(client, client.room().init());
     }
 
     /**
