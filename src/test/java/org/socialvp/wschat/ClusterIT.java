@@ -1,15 +1,24 @@
 package org.socialvp.wschat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+import java.io.IOException;
 import java.net.URI;
-import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.jboss.arquillian.container.test.api.ContainerController;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.TargetsContainer;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -21,13 +30,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.socialvp.wschat.testing.ChatClient;
 import org.socialvp.wschat.testing.Deployments;
 import org.socialvp.wschat.testing.RedisServer;
-import org.socialvp.wschat.testing.Server;
 import org.socialvp.wschat.testing.ServerLog;
 import org.socialvp.wschat.testing.StatusPage;
 
 /**
- * Two WSChat servers sharing their rooms through a real Redis: here two deployments of the WAR
- * (two brokers, two cluster members) in one Tomcat, {@code /wschat-a} and {@code /wschat-b}.
+ * Two WSChat servers sharing their rooms through a real Redis: two Tomcat JVMs (the Arquillian
+ * group {@code cluster}), each with the WAR — {@code /wschat-a} on server a, {@code /wschat-b}
+ * on server b — so that one can be killed with {@code kill -9} while the other carries on.
  */
 @ExtendWith(ArquillianExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -36,18 +45,25 @@ class ClusterIT {
     private static final int REDIS_PORT = RedisServer.freePort();
     private static final String A = "a";
     private static final String B = "b";
+    /** How soon the survivors must hear of a server that died without warning. */
+    private static final Duration DEATH_NOTICE = Duration.ofSeconds(15);
 
     private RedisServer redis;
+
+    @ArquillianResource
+    private ContainerController containers;
 
     @ArquillianResource
     private Deployer deployer;
 
     @Deployment(name = A, managed = false, testable = false)
+    @TargetsContainer("server-a")
     static WebArchive serverA() {
         return Deployments.wschat("wschat-a.war", settings());
     }
 
     @Deployment(name = B, managed = false, testable = false)
+    @TargetsContainer("server-b")
     static WebArchive serverB() {
         return Deployments.wschat("wschat-b.war", settings());
     }
@@ -57,18 +73,17 @@ class ClusterIT {
         return Map.of("wschat.redisUrl", RedisServer.url(REDIS_PORT), "wschat.rateLimitPerSecond", "0");
     }
 
-    /** Once, before the first test (the deployer is only injected by then). */
+    /** Once, before the first test (the controller and deployer are only injected by then). */
     @BeforeEach
     void startRedisAndServers() {
-        Server.assumeTomcat("two deployments in one Payara Micro would need two JVMs");
         if (redis == null) {
             redis = RedisServer.start(REDIS_PORT);
-            deployer.deploy(A);
-            deployer.deploy(B);
+            start(A);
+            start(B);
         }
     }
 
-    /** Arquillian undeploys the two servers itself. */
+    /** Arquillian stops the two Tomcats itself. */
     @AfterAll
     void stopRedis() {
         if (redis != null) {
@@ -98,8 +113,7 @@ class ClusterIT {
             assertEquals("hi from b", alice.next("message").getString("message"));
             alice.message("nobody", "1");
             assertEquals(404, alice.next("outcome").getInt("code"));
-            alice.send("{\"command\":\"list\"}");
-            assertEquals(List.of("alice", "bob"), names(alice.next("list")));
+            assertEquals(List.of("alice", "bob"), list(alice));
             bob.close();
             assertEquals("bob", alice.next("quit").getString("who"));
             alice.message("bob", "1");
@@ -153,15 +167,72 @@ class ClusterIT {
             awaitCluster(A, "disconnected");
             alice.broadcast("\"local\"");
             assertEquals("local", carol.next("broadcast").getString("message"));
+            try (ChatClient dave = ChatClient.identified(room(A, "outage"), "dave")) {
+                assertEquals("dave", alice.next("join").getString("who"));
+                carol.next("join");
+                redis.restart(); // empty: every name must be claimed again
+                awaitCluster(A, "connected");
+                awaitCluster(B, "connected");
+                alice.broadcast("\"everywhere\"");
+                assertEquals("everywhere", carol.next("broadcast").getString("message"));
+                assertEquals("everywhere", dave.next("broadcast").getString("message"));
+                JsonObject seenByBob = bob.next();
+                if (seenByBob.getString("type").equals("join")) {
+                    // dave's join, announced once A reached Redis again, if B was listening by then
+                    assertEquals("dave", seenByBob.getString("who"));
+                    seenByBob = bob.next();
+                }
+                assertEquals("everywhere", seenByBob.getString("message"));
+                alice.message("bob", "\"direct again\"");
+                assertEquals("direct again", bob.next("message").getString("message"));
+                bob.message("dave", "\"to the newcomer\"");
+                assertEquals("to the newcomer", dave.next("message").getString("message"));
+                assertEquals(List.of("alice", "bob", "carol", "dave"), list(bob));
+            }
+        }
+    }
+
+    @Test
+    void aServerStartedWhileRedisIsDownServesAloneThenJoinsTheCluster() {
+        deployer.undeploy(A);
+        redis.stop();
+        deployer.deploy(A);
+        try (ChatClient alice = ChatClient.identified(room(A, "late"), "alice");
+                ChatClient carol = ChatClient.identified(room(A, "late"), "carol")) {
+            awaitCluster(A, "disconnected");
+            assertEquals("carol", alice.next("join").getString("who"));
+            carol.broadcast("\"alone\"");
+            assertEquals("alone", alice.next("broadcast").getString("message"));
             redis.restart();
             awaitCluster(A, "connected");
             awaitCluster(B, "connected");
-            alice.broadcast("\"everywhere\"");
-            assertEquals("everywhere", carol.next("broadcast").getString("message"));
-            JsonObject seenByBob = bob.next("broadcast");
-            assertEquals("everywhere", seenByBob.getString("message"));
-            alice.message("bob", "\"direct again\"");
-            assertEquals("direct again", bob.next("message").getString("message"));
+            try (ChatClient bob = ChatClient.identified(room(B, "late"), "bob")) {
+                assertEquals("bob", alice.next("join").getString("who"));
+                assertEquals(List.of("alice", "bob", "carol"), list(bob));
+                carol.broadcast("\"together\"");
+                assertEquals("together", bob.next("broadcast").getString("message"));
+            }
+        }
+    }
+
+    @Test
+    void whenAServerIsKilledItsViewersQuitOnTheOthersWithin15SecondsAndTheirNamesAreFree() throws Exception {
+        try (ChatClient alice = ChatClient.identified(room(A, "killed"), "alice");
+                ChatClient bob = ChatClient.identified(room(B, "killed"), "bob")) {
+            alice.next("join");
+            long killedAt = System.nanoTime();
+            kill(B);
+            assertEquals("bob", alice.next("quit").getString("who"));
+            Duration noticedAfter = Duration.ofNanos(System.nanoTime() - killedAt);
+            assertTrue(noticedAfter.compareTo(DEATH_NOTICE) <= 0, "quit seen after " + noticedAfter);
+            assertEquals(List.of("alice"), list(alice));
+            try (ChatClient newBob = ChatClient.identified(room(A, "killed"), "bob")) {
+                assertEquals("bob", alice.next("join").getString("who"));
+            }
+        } finally {
+            containers.stop(container(B));
+            forgetDeployment(B);
+            start(B);
         }
     }
 
@@ -183,16 +254,60 @@ class ClusterIT {
         }
     }
 
-    private static URI room(String server, String room) {
-        return URI.create("ws://127.0.0.1:" + Server.httpPort() + "/wschat-" + server + "/wschat/" + room);
+    private void start(String server) {
+        containers.start(container(server));
+        deployer.deploy(server);
     }
 
-    private static List<String> names(JsonObject list) {
-        return list.getJsonArray("names").getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
+    /** {@code kill -9} of the server's Tomcat JVM: no undeploy, no close frames, no goodbye to Redis. */
+    private static void kill(String server) throws Exception {
+        String base = "-Dcatalina.base=" + Path.of(System.getProperty("cluster.base"), server).toAbsolutePath();
+        List<ProcessHandle> tomcats = ProcessHandle.allProcesses()
+                .filter(process -> process.info().commandLine().map(line -> line.contains(base)).orElse(false))
+                .toList();
+        assertEquals(1, tomcats.size(), "the Tomcat JVM of server " + server);
+        ProcessHandle tomcat = tomcats.get(0);
+        assertTrue(tomcat.destroyForcibly(), "SIGKILL sent");
+        tomcat.onExit().get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Removes the WAR a killed server still has in its {@code webapps/}, so that it starts empty
+     * and the deployer can deploy it again as it does for a new server.
+     */
+    private static void forgetDeployment(String server) throws IOException {
+        Path webapps = Path.of(System.getProperty("cluster.base"), server, "webapps");
+        Files.deleteIfExists(webapps.resolve("wschat-" + server + ".war"));
+        Path unpacked = webapps.resolve("wschat-" + server);
+        if (Files.exists(unpacked)) {
+            try (Stream<Path> files = Files.walk(unpacked)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+
+    private static String container(String server) {
+        return "server-" + server;
+    }
+
+    private static int httpPort(String server) {
+        return Integer.getInteger("cluster." + server + ".http.port");
+    }
+
+    private static URI room(String server, String room) {
+        return URI.create("ws://127.0.0.1:" + httpPort(server) + "/wschat-" + server + "/wschat/" + room);
+    }
+
+    private static List<String> list(ChatClient client) {
+        client.send("{\"command\":\"list\"}");
+        return client.next("list").getJsonArray("names").getValuesAs(JsonString.class).stream()
+                .map(JsonString::getString).toList();
     }
 
     private static void awaitCluster(String server, String state) {
-        URI status = URI.create("http://127.0.0.1:" + Server.httpPort() + "/wschat-" + server + "/status");
+        URI status = URI.create("http://127.0.0.1:" + httpPort(server) + "/wschat-" + server + "/status");
         StatusPage.await(status, figures -> state.equals(figures.getString("cluster")));
     }
 }

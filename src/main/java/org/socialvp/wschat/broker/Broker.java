@@ -443,5 +443,15 @@ public final class Broker {
             }
             cluster.broadcast(roomName, quit.text());
         }
+
+        @Override
+        public void reclaimed(String roomName, String name) {
+            cluster.broadcast(roomName, encode(new Event.Join(name)).text());
+        }
+
+        @Override
+        public void releasedUnheard(String roomName, String name) {
+            cluster.broadcast(roomName, encode(new Event.Quit(name)).text());
+        }
     }
 }

@@ -32,6 +32,18 @@ public interface Cluster {
 
         /** {@code name} in {@code room} was held on a server that died: announce its {@code quit}. */
         void freed(String room, String name);
+
+        /**
+         * After an outage: {@code name}, held here all along, had been lost by the cluster and is
+         * claimed again; tell the other servers' viewers it is there ({@code join}).
+         */
+        void reclaimed(String room, String name);
+
+        /**
+         * After an outage: {@code name} was given up here while the other servers could not hear
+         * it; tell their viewers ({@code quit}).
+         */
+        void releasedUnheard(String room, String name);
     }
 
     /** No other servers. */

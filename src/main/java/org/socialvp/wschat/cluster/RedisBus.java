@@ -5,7 +5,9 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import org.socialvp.wschat.broker.Cluster;
 
 /**
@@ -18,7 +20,8 @@ import org.socialvp.wschat.broker.Cluster;
  * sends; so what one sender sends one receiver arrives in the order it was sent.
  *
  * <p>Broadcasts are published without waiting for Redis; everything else waits for its answer
- * (the client library gives up after the URL's timeout).
+ * (the client library gives up after the URL's timeout). Not thread-safe: {@link RedisCluster}
+ * calls it from its one Redis thread.
  */
 public final class RedisBus implements AutoCloseable {
 
@@ -41,13 +44,18 @@ public final class RedisBus implements AutoCloseable {
     private final String serverId;
     private final StatefulRedisConnection<String, String> commands;
     private final StatefulRedisPubSubConnection<String, String> subscriber;
-    /** Rooms this server has viewers in, with how many joins are outstanding. */
-    private final ConcurrentHashMap<String, Integer> rooms = new ConcurrentHashMap<>();
+    /** The rooms whose channel this server is subscribed to, or was when Redis went away. */
+    private final Set<String> subscribed = new HashSet<>();
 
-    /** @param delivery where frames from the other servers go, on the subscriber's thread, one at a time */
-    public RedisBus(RedisClient client, String serverId, Cluster.Receiver delivery) {
+    /**
+     * @param commands the connection to publish on, shared with the directory so that claims and
+     *        frames reach Redis in the order they were made
+     * @param delivery where frames from the other servers go, on the subscriber's thread, one at a time
+     */
+    public RedisBus(RedisClient client, StatefulRedisConnection<String, String> commands, String serverId,
+            Cluster.Receiver delivery) {
         this.serverId = serverId;
-        this.commands = client.connect();
+        this.commands = commands;
         this.subscriber = client.connectPubSub();
         subscriber.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -55,29 +63,40 @@ public final class RedisBus implements AutoCloseable {
                 receive(channel, envelope, delivery);
             }
         });
+        try {
+            subscriber.sync().subscribe(SERVER_CHANNEL + serverId);
+        } catch (RuntimeException e) {
+            subscriber.close();
+            throw e;
+        }
+    }
+
+    /** Starts hearing what is sent to the viewers of {@code room}. */
+    public void subscribe(String room) {
+        subscriber.sync().subscribe(ROOM_CHANNEL + room);
+        subscribed.add(room);
+    }
+
+    /** Stops hearing {@code room}. */
+    public void unsubscribe(String room) {
+        subscriber.sync().unsubscribe(ROOM_CHANNEL + room);
+        subscribed.remove(room);
+    }
+
+    /**
+     * After an outage (Redis may have restarted and forgotten every subscription): hears exactly
+     * this server's own channel and {@code rooms}, whatever was subscribed before.
+     */
+    public void subscribeExactly(Set<String> rooms) {
         subscriber.sync().subscribe(SERVER_CHANNEL + serverId);
-    }
-
-    /** A viewer of this server joined {@code room}: subscribes to the room with the first. */
-    public void join(String room) {
-        rooms.compute(room, (r, n) -> {
-            if (n == null) {
-                subscriber.sync().subscribe(ROOM_CHANNEL + r);
-                return 1;
+        for (String room : rooms) {
+            subscribe(room);
+        }
+        for (String room : new ArrayList<>(subscribed)) {
+            if (!rooms.contains(room)) {
+                unsubscribe(room);
             }
-            return n + 1;
-        });
-    }
-
-    /** A viewer of this server left {@code room}: unsubscribes with the last. */
-    public void leave(String room) {
-        rooms.computeIfPresent(room, (r, n) -> {
-            if (n == 1) {
-                subscriber.sync().unsubscribe(ROOM_CHANNEL + r);
-                return null;
-            }
-            return n - 1;
-        });
+        }
     }
 
     /** Sends {@code frame} to the viewers of {@code room} on the other servers; does not wait. */
@@ -96,10 +115,10 @@ public final class RedisBus implements AutoCloseable {
         return sent == 1;
     }
 
+    /** Closes the subscriber connection; the publishing one belongs to the caller. */
     @Override
     public void close() {
         subscriber.close();
-        commands.close();
     }
 
     private void receive(String channel, String envelope, Cluster.Receiver delivery) {

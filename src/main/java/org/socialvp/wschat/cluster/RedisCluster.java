@@ -3,34 +3,44 @@ package org.socialvp.wschat.cluster;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.socialvp.wschat.broker.Cluster;
 
 /**
  * A cluster of servers sharing their rooms through Redis ({@code wschat.redisUrl}), built from
  * {@link RedisDirectory} (who holds which name) and {@link RedisBus} (frames between servers).
  *
- * <p>When Redis cannot be reached every call falls back to what a single server does — names are
- * unique locally, frames stay local — and the state turns {@code disconnected}, logged once. Only
- * the housekeeping call (once a second) turns it back: it renews this server's lease and claims
- * its viewers' names again; the client library subscribes again by itself.
+ * <p>When Redis cannot be reached — at startup or later — every call falls back to what a single
+ * server does (names unique locally, frames stay local), the state turns {@code disconnected}
+ * and that is logged once. The housekeeping call, once a second, connects (the first time), renews
+ * this server's lease and, when Redis answers again, converges: it subscribes exactly the rooms
+ * this server has viewers in, tells the others of the names given up meanwhile ({@code quit}),
+ * claims its viewers' names again and announces those Redis had lost ({@code join}).
  *
- * <p>Every call to Redis is made on one thread of the WAR's own, {@code wschat-redis}: calls reach
- * Redis in the order the broker made them, and the thread-locals the client library (Netty)
- * leaves behind stay off the container's threads and end with the WAR.
+ * <p>Every call to Redis, and all the bookkeeping above, is done on one thread of the WAR's own,
+ * {@code wschat-redis}: calls reach Redis in the order the broker made them, the bookkeeping needs
+ * no locks, and the thread-locals the client library (Netty) leaves behind stay off the
+ * container's threads and end with the WAR.
  */
 public final class RedisCluster implements Cluster {
 
@@ -38,19 +48,34 @@ public final class RedisCluster implements Cluster {
 
     /** A server without a renewed lease for this long is dead; its names are freed. */
     static final long LEASE_MILLIS = 10_000;
-    /** The longest a viewer's thread waits for a call to Redis (the client gives up after 2 s). */
+    /** How long a command or a connection attempt may take before Redis counts as unreachable. */
+    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
+    /** The longest a viewer's thread waits for the Redis thread (which may be busy timing out). */
     private static final long CALL_TIMEOUT_SECONDS = 5;
 
     private final String serverId = UUID.randomUUID().toString();
     private final RedisURI uri;
+    private final AtomicBoolean connected = new AtomicBoolean(false);
+    /** Whether the present outage has been logged (once per outage). */
+    private final AtomicBoolean outageLogged = new AtomicBoolean(false);
+    /** Whether a housekeeping round is waiting for the Redis thread (one at a time is enough). */
+    private final AtomicBoolean housekeepingQueued = new AtomicBoolean(false);
+
+    // Touched on the Redis thread only.
+    private ClientResources resources;
     private RedisClient client;
-    private final AtomicBoolean connected = new AtomicBoolean(true);
-    private StatefulRedisConnection<String, String> connection;
-    private RedisDirectory directory;
-    private RedisBus bus;
     private Receiver receiver;
+    /** The connection, once Redis has answered for the first time. */
+    private Link link;
+    /** How many of this server's connections are in each room: the rooms to hear. */
+    private final Map<String, Integer> connectionsByRoom = new HashMap<>();
     /** The names this server's viewers hold: claimed again after an outage. */
-    private final Set<RoomName> claims = ConcurrentHashMap.newKeySet();
+    private final Set<RoomName> claims = new HashSet<>();
+    /** Names claimed while Redis could not hear it: announced ({@code join}) to the others after the outage. */
+    private final Set<RoomName> unheardClaims = new HashSet<>();
+    /** Names given up while Redis could not hear it: released and announced ({@code quit}) after the outage. */
+    private final Set<RoomName> unheardReleases = new HashSet<>();
+
     /** The thread of {@link #redisThread}, joined on shutdown: the executor's termination comes just before it ends. */
     private volatile Thread redisThreadItself;
     private final ExecutorService redisThread = Executors.newSingleThreadExecutor(task -> {
@@ -60,102 +85,139 @@ public final class RedisCluster implements Cluster {
         return thread;
     });
 
+    /** One connection for commands and publishing, the directory and the bus over it. */
+    private record Link(StatefulRedisConnection<String, String> connection, RedisDirectory directory, RedisBus bus) {
+
+        void close() {
+            bus.close();
+            connection.close();
+        }
+    }
+
     public RedisCluster(String redisUrl) {
         uri = RedisURI.create(redisUrl);
-        uri.setTimeout(Duration.ofSeconds(2));
+        uri.setTimeout(REDIS_TIMEOUT);
     }
 
+    /** Tries Redis once; if it does not answer the server starts alone and keeps trying every second. */
     @Override
     public void start(Receiver receiver) {
-        onRedisThread(() -> {
-            connect(receiver);
-            return null;
-        });
-        LOG.log(Level.INFO, () -> "WSChat cluster member " + serverId + " connected to Redis");
-    }
-
-    private void connect(Receiver receiver) {
-        this.receiver = receiver;
-        client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
-        connection = client.connect();
-        directory = new RedisDirectory(connection.sync(), serverId, LEASE_MILLIS);
-        bus = new RedisBus(client, serverId, receiver);
-        directory.renewLease();
+        boolean up = call(() -> {
+            this.receiver = receiver;
+            // Lettuce waits up to 30 s between reconnection attempts by default; a second is enough.
+            resources = ClientResources.builder()
+                    .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                    .build();
+            client = RedisClient.create(resources, uri);
+            client.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .socketOptions(SocketOptions.builder().connectTimeout(REDIS_TIMEOUT).build())
+                    .build());
+            keepHouse();
+            return connected.get();
+        }, false);
+        if (up) {
+            LOG.log(Level.INFO, () -> "WSChat cluster member " + serverId + " connected to Redis at " + where());
+        }
     }
 
     /** Unreachable Redis: granted, as on one server (the local registry has already said yes). */
     @Override
     public Claim claim(String room, String name) {
-        Claim claim = orElse(() -> directory.claim(room, name), Claim.CLAIMED);
-        if (claim != Claim.TAKEN) {
-            claims.add(new RoomName(room, name));
-        }
-        return claim;
+        return call(() -> {
+            RoomName wanted = new RoomName(room, name);
+            Claim claim = withRedis(link -> link.directory().claim(room, name), null);
+            if (claim == null) {
+                unheardClaims.add(wanted);
+                claim = Claim.CLAIMED;
+            }
+            if (claim != Claim.TAKEN) {
+                claims.add(wanted);
+            }
+            return claim;
+        }, Claim.CLAIMED);
     }
 
     @Override
     public void release(String room, String name) {
-        claims.remove(new RoomName(room, name));
-        orElse(() -> directory.release(room, name), false);
+        call(() -> {
+            RoomName held = new RoomName(room, name);
+            claims.remove(held);
+            boolean heard = withRedis(link -> {
+                link.directory().release(room, name);
+                return true;
+            }, false);
+            if (!heard && !unheardClaims.remove(held)) {
+                unheardReleases.add(held);
+            }
+            return null;
+        }, null);
     }
 
     @Override
     public void opened(String room) {
-        orElse(() -> {
-            bus.join(room);
+        call(() -> {
+            if (connectionsByRoom.merge(room, 1, Integer::sum) == 1) {
+                withRedis(link -> {
+                    link.bus().subscribe(room);
+                    return null;
+                }, null);
+            }
             return null;
         }, null);
     }
 
     @Override
     public void closed(String room) {
-        orElse(() -> {
-            bus.leave(room);
+        call(() -> {
+            if (connectionsByRoom.computeIfPresent(room, (r, n) -> n == 1 ? null : n - 1) == null) {
+                withRedis(link -> {
+                    link.bus().unsubscribe(room);
+                    return null;
+                }, null);
+            }
             return null;
         }, null);
     }
 
+    /**
+     * Does not wait: published after everything the broker asked before (the announcements of a
+     * convergence too, which run once it has finished), and dropped while Redis is away.
+     */
     @Override
     public void broadcast(String room, String frame) {
-        if (connected.get()) {
-            redisThread.execute(() -> {
-                try {
-                    bus.broadcast(room, frame);
-                } catch (RuntimeException e) {
-                    unreachable(e);
-                }
-            });
-        }
+        onRedisThread(() -> {
+            if (connected.get()) {
+                withRedis(link -> {
+                    link.bus().broadcast(room, frame);
+                    return null;
+                }, null);
+            }
+        });
     }
 
     /** Unreachable Redis: only local viewers can be reached, so 404. */
     @Override
     public boolean message(String room, String name, String frame) {
-        return orElse(() -> bus.message(room, name, frame), false);
+        return call(() -> withRedis(link -> link.bus().message(room, name, frame), false), false);
     }
 
     /** Unreachable Redis: {@code null}, the local names. */
     @Override
     public List<String> names(String room) {
-        return orElse(() -> directory.names(room), null);
+        return call(() -> withRedis(link -> link.directory().names(room), null), null);
     }
 
+    /** Does not wait, so that a slow Redis never holds up the broker's pings and closes. */
     @Override
     public void housekeeping() {
-        orElse(() -> {
-            directory.renewLease();
-            if (reachable()) {
-                claimAgain();
-            }
-            for (RoomName freed : directory.reapDeadServers()) {
-                receiver.freed(freed.room(), freed.name());
-            }
-            return null;
-        }, null);
+        if (housekeepingQueued.compareAndSet(false, true)) {
+            onRedisThread(() -> {
+                housekeepingQueued.set(false);
+                keepHouse();
+            });
+        }
     }
 
     @Override
@@ -166,10 +228,10 @@ public final class RedisCluster implements Cluster {
     @Override
     public void shutdown() {
         try {
-            onRedisThread(() -> {
+            call(() -> {
                 disconnect();
                 return null;
-            });
+            }, null);
         } finally {
             redisThread.shutdown();
             try {
@@ -186,72 +248,141 @@ public final class RedisCluster implements Cluster {
         }
     }
 
-    private void disconnect() {
-        try {
-            directory.leave();
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, () -> "Redis not told of the shutdown: " + e);
+    /** On the Redis thread: connects if never connected, renews the lease, converges after an outage, reaps the dead. */
+    private void keepHouse() {
+        if (link == null) {
+            link = connect();
         }
-        bus.close();
-        connection.close();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(5));
+        withRedis(link -> {
+            link.directory().renewLease();
+            if (!connected.get()) {
+                converge(link);
+                connected.set(true);
+            }
+            for (RoomName freed : link.directory().reapDeadServers()) {
+                receiver.freed(freed.room(), freed.name());
+            }
+            return null;
+        }, null);
+    }
+
+    /** The first connection; {@code null} (and noted) if Redis does not answer. */
+    private Link connect() {
+        StatefulRedisConnection<String, String> connection;
+        try {
+            connection = client.connect();
+        } catch (RuntimeException e) {
+            unreachable(e);
+            return null;
+        }
+        try {
+            RedisDirectory directory = new RedisDirectory(connection.sync(), serverId, LEASE_MILLIS);
+            return new Link(connection, directory, new RedisBus(client, connection, serverId, receiver));
+        } catch (RuntimeException e) {
+            connection.close();
+            unreachable(e);
+            return null;
+        }
     }
 
     /**
-     * Runs a call to Redis on the Redis thread and waits for it; if Redis cannot be reached,
-     * notes it and answers {@code fallback}, what a single server would.
+     * Redis answers again (or for the first time), and may have restarted empty: hear exactly this
+     * server's rooms, announce the names given up meanwhile, claim the held names again and
+     * announce those the others have not heard of — claimed meanwhile, or all of them if the
+     * others reaped this server (and told their viewers {@code quit}) while it was cut off.
      */
-    private <T> T orElse(Callable<T> call, T fallback) {
+    private void converge(Link link) {
+        boolean reaped = link.directory().wasReaped();
+        link.bus().subscribeExactly(connectionsByRoom.keySet());
+        for (RoomName left : unheardReleases) {
+            if (!claims.contains(left)) {
+                link.directory().release(left.room(), left.name());
+                receiver.releasedUnheard(left.room(), left.name());
+            }
+        }
+        unheardReleases.clear();
+        for (RoomName held : claims) {
+            if (link.directory().claim(held.room(), held.name()) == Claim.TAKEN) {
+                LOG.log(Level.WARNING, () -> "room=" + held.room() + ": a name held here was taken on another "
+                        + "server while Redis was unreachable; both viewers keep it until one leaves");
+            } else if (reaped || unheardClaims.contains(held)) {
+                receiver.reclaimed(held.room(), held.name());
+            }
+        }
+        unheardClaims.clear();
+        if (outageLogged.compareAndSet(true, false)) {
+            LOG.log(Level.WARNING, () -> "Redis at " + where() + " is reachable: rooms are shared with the other servers again");
+        }
+    }
+
+    private void disconnect() throws Exception {
+        if (link != null) {
+            try {
+                link.directory().leave();
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, () -> "Redis not told of the shutdown: " + e);
+            }
+            link.close();
+        }
+        if (client != null) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(5));
+            resources.shutdown(0, 5, TimeUnit.SECONDS).get(); // its threads end before the WAR does
+        }
+    }
+
+    /**
+     * On the Redis thread: {@code call} over the connection, or {@code fallback} — what a single
+     * server would answer — if there is no connection yet or Redis does not answer (noted).
+     */
+    private <T> T withRedis(Function<Link, T> call, T fallback) {
+        if (link == null) {
+            return fallback;
+        }
         try {
-            return onRedisThread(call);
+            return call.apply(link);
         } catch (RuntimeException e) {
             unreachable(e);
             return fallback;
         }
     }
 
-    /** Runs {@code call} on the Redis thread, after everything submitted before it, and waits for it. */
-    private <T> T onRedisThread(Callable<T> call) {
+    /**
+     * Runs {@code work} on the Redis thread, after everything submitted before it, and waits for
+     * it; {@code fallback} if it fails or the thread does not get to it in time.
+     */
+    private <T> T call(Callable<T> work, T fallback) {
         try {
-            return redisThread.submit(call).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            throw new IllegalStateException(e.getCause());
+            return redisThread.submit(work).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("no answer from Redis within " + CALL_TIMEOUT_SECONDS + " s", e);
+            unreachable(new IllegalStateException("the Redis thread did not answer within " + CALL_TIMEOUT_SECONDS + " s"));
+            return fallback;
+        } catch (ExecutionException | RejectedExecutionException e) {
+            LOG.log(Level.WARNING, "Redis call failed, answering as a single server", e);
+            return fallback;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted waiting for Redis", e);
+            return fallback;
         }
     }
 
-    /** Whether Redis has just become reachable again. */
-    private boolean reachable() {
-        if (connected.compareAndSet(false, true)) {
-            LOG.log(Level.WARNING, "Redis is reachable again: rooms are shared with the other servers again");
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * After an outage (Redis may have restarted empty): claims this server's names again. A name
-     * claimed meanwhile on another server stays with both viewers until one of them leaves; logged.
-     */
-    private void claimAgain() {
-        for (RoomName held : claims) {
-            if (directory.claim(held.room(), held.name()) == Claim.TAKEN) {
-                LOG.log(Level.WARNING, () -> "room=" + held.room() + ": a name held here was taken on another server "
-                        + "while Redis was unreachable; both viewers keep it until one leaves");
-            }
+    /** Runs {@code work} on the Redis thread without waiting; nothing if the WAR is stopping. */
+    private void onRedisThread(Runnable work) {
+        try {
+            redisThread.execute(work);
+        } catch (RejectedExecutionException stopping) {
+            LOG.log(Level.DEBUG, () -> "Redis thread stopped, dropped: " + stopping);
         }
     }
 
+    /** Redis does not answer: logged once per outage, and the status page says so. */
     private void unreachable(RuntimeException e) {
-        if (connected.compareAndSet(true, false)) {
-            LOG.log(Level.WARNING, "Redis unreachable, serving local viewers only until it is back: " + e);
+        connected.set(false);
+        if (outageLogged.compareAndSet(false, true)) {
+            LOG.log(Level.WARNING, "Redis at " + where() + " unreachable, serving local viewers only until it is back: " + e);
         }
+    }
+
+    private String where() {
+        return uri.getHost() + ":" + uri.getPort();
     }
 }

@@ -15,7 +15,10 @@ import org.socialvp.wschat.broker.Cluster.Claim;
  */
 public final class RedisDirectory {
 
-    /** KEYS: name key, room set, my owned set. ARGV: my id, room NUL name, lease prefix, owned prefix, name. */
+    /**
+     * KEYS: name key, room set, my owned set. ARGV: my id, room NUL name, lease prefix, owned prefix, name.
+     * Returns 0 taken by a live server, 1 claimed (or mine already), 2 taken over from a dead server.
+     */
     private static final String CLAIM = """
             local owner = redis.call('GET', KEYS[1])
             if owner and owner ~= ARGV[1] and redis.call('EXISTS', ARGV[3] .. owner) == 1 then
@@ -55,10 +58,11 @@ public final class RedisDirectory {
             """;
 
     /**
-     * KEYS: the dead server's lease key, its owned set, the servers set. ARGV: its id, name key
-     * prefix, room set prefix.
-     * Frees every name the dead server still holds and forgets the server; returns the freed
-     * {@code room NUL name} pairs. Does nothing if the lease has come back.
+     * KEYS: the dead server's lease key, its owned set, the servers set, its reaped marker. ARGV:
+     * its id, name key prefix, room set prefix, how long the marker lasts (ms).
+     * Frees every name the dead server still holds, forgets the server and leaves the marker (in
+     * case it was only cut off and comes back); returns the freed {@code room NUL name} pairs.
+     * Does nothing if the lease has come back.
      */
     private static final String REAP = """
             if redis.call('EXISTS', KEYS[1]) == 1 then
@@ -78,8 +82,12 @@ public final class RedisDirectory {
             end
             redis.call('DEL', KEYS[2])
             redis.call('SREM', KEYS[3], ARGV[1])
+            redis.call('SET', KEYS[4], '1', 'PX', ARGV[4])
             return freed
             """;
+
+    /** How long a reaped server's marker waits for it to come back. */
+    private static final long REAPED_MARKER_MILLIS = 24 * 60 * 60 * 1000L;
 
     private final RedisCommands<String, String> redis;
     private final String serverId;
@@ -130,6 +138,14 @@ public final class RedisDirectory {
         return names.stream().sorted().toList();
     }
 
+    /**
+     * Whether the other servers reaped this server's names (and told their viewers {@code quit})
+     * while it could not reach Redis; asking clears the mark.
+     */
+    public boolean wasReaped() {
+        return redis.del(RedisKeys.reaped(serverId)) == 1;
+    }
+
     /** Frees the names of every server whose lease has run out; what was freed, once cluster-wide. */
     public List<RoomName> reapDeadServers() {
         List<RoomName> freed = new ArrayList<>();
@@ -138,8 +154,9 @@ public final class RedisDirectory {
                 continue;
             }
             List<String> entries = redis.eval(REAP, ScriptOutputType.MULTI,
-                    new String[] {RedisKeys.lease(server), RedisKeys.owned(server), RedisKeys.SERVERS},
-                    server, RedisKeys.NAME, RedisKeys.ROOM);
+                    new String[] {RedisKeys.lease(server), RedisKeys.owned(server), RedisKeys.SERVERS,
+                            RedisKeys.reaped(server)},
+                    server, RedisKeys.NAME, RedisKeys.ROOM, Long.toString(REAPED_MARKER_MILLIS));
             entries.forEach(entry -> freed.add(RoomName.of(entry)));
         }
         return freed;

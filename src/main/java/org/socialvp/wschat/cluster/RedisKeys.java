@@ -14,6 +14,8 @@ final class RedisKeys {
     static final String LEASE = PREFIX + "server:";
     /** Followed by a server id: the set of {@code room NUL name} it holds. */
     static final String OWNED = PREFIX + "owned:";
+    /** Followed by a server id: set when the server's names were reaped, so that it re-announces them if it comes back. */
+    static final String REAPED = PREFIX + "reaped:";
     /** Followed by a room: the channel of what every viewer of the room receives. */
     static final String BROADCAST_CHANNEL = PREFIX + "broadcast:";
     /** Followed by a server id: the channel of direct messages to its viewers. */
@@ -24,6 +26,10 @@ final class RedisKeys {
 
     static String lease(String server) {
         return LEASE + server;
+    }
+
+    static String reaped(String server) {
+        return REAPED + server;
     }
 
     static String owned(String server) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lettuce.core.RedisClient;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -48,9 +49,9 @@ class RedisBusTest {
         Server a = server("a");
         Server b = server("b");
         Server c = server("c");
-        a.bus.join("party");
-        b.bus.join("party");
-        c.bus.join("elsewhere");
+        a.bus.subscribe("party");
+        b.bus.subscribe("party");
+        c.bus.subscribe("elsewhere");
         a.bus.broadcast("party", "{\"hello\":1}");
         assertEquals("party " + "{\"hello\":1}", b.next());
         b.bus.broadcast("party", "back");
@@ -77,8 +78,8 @@ class RedisBusTest {
     void aThousandMixedFramesFromOneSenderArriveInOrder() throws Exception {
         Server a = server("a");
         Server b = server("b");
-        a.bus.join("party");
-        b.bus.join("party");
+        a.bus.subscribe("party");
+        b.bus.subscribe("party");
         b.directory.claim("party", "bob");
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
@@ -98,18 +99,20 @@ class RedisBusTest {
     }
 
     @Test
-    void aServerWhoseLastViewerLeftTheRoomStopsHearingIt() throws Exception {
+    void aServerHearsExactlyTheRoomsItIsSubscribedTo() throws Exception {
         Server a = server("a");
         Server b = server("b");
-        a.bus.join("party");
-        b.bus.join("party");
-        b.bus.join("party");
-        b.bus.leave("party");
-        a.bus.broadcast("party", "still one left");
-        assertEquals("party still one left", b.next());
-        b.bus.leave("party");
-        a.bus.broadcast("party", "nobody left");
-        a.bus.broadcast("party", "nobody left");
+        b.bus.subscribe("party");
+        a.bus.broadcast("party", "heard");
+        assertEquals("party heard", b.next());
+        b.bus.unsubscribe("party");
+        a.bus.broadcast("party", "not heard");
+        assertNull(b.poll());
+        b.bus.subscribe("stale");
+        b.bus.subscribeExactly(Set.of("party")); // as after an outage: stale rooms go, wanted ones come
+        a.bus.broadcast("stale", "not heard either");
+        a.bus.broadcast("party", "heard again");
+        assertEquals("party heard again", b.next());
         assertNull(b.poll());
     }
 
@@ -120,7 +123,7 @@ class RedisBusTest {
         final RedisDirectory directory;
 
         Server(String id) {
-            bus = new RedisBus(client, id, new Cluster.Receiver() {
+            bus = new RedisBus(client, client.connect(), id, new Cluster.Receiver() {
                 @Override
                 public void toRoom(String room, String frame) {
                     delivered.add(room + " " + frame);
@@ -134,6 +137,16 @@ class RedisBusTest {
                 @Override
                 public void freed(String room, String name) {
                     throw new AssertionError("the bus never frees names");
+                }
+
+                @Override
+                public void reclaimed(String room, String name) {
+                    throw new AssertionError("the bus never claims names");
+                }
+
+                @Override
+                public void releasedUnheard(String room, String name) {
+                    throw new AssertionError("the bus never releases names");
                 }
             });
             directory = new RedisDirectory(client.connect().sync(), id, 10_000);

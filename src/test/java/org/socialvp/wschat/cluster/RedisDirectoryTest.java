@@ -112,6 +112,9 @@ class RedisDirectoryTest {
         freed.addAll(another.reapDeadServers());
         assertEquals(List.of(new RoomName("party", "alice")), freed, "each name freed once; carol was taken over");
         assertEquals(Claim.TAKEN, another.claim("lobby", "carol"), "carol is alive's now");
+        assertFalse(alive.wasReaped());
+        assertTrue(dead.wasReaped(), "a server cut off and reaped learns it when it is back");
+        assertFalse(dead.wasReaped(), "once");
     }
 
     @Test
