@@ -31,6 +31,9 @@ import java.util.concurrent.TimeUnit;
  *                                                   with a room size, in rooms URL/idle-0, URL/idle-1, ... of that many
  * </pre>
  *
+ * URL may be several, separated by commas (the servers of a cluster): the clients are dealt out
+ * to them in turn, so a room is split evenly and so are the senders and the ping-pong pairs.
+ *
  * Every mode prints one JSON line per measurement. A clean fan-out run is one with no loss, no
  * connection closed and a p99 latency of at most 50 ms.
  */
@@ -39,15 +42,14 @@ public final class LoadGenerator {
     private static final byte[] NO_MASK = {0, 0, 0, 0};
     private static final byte[] T_KEY = "\"t\":".getBytes(StandardCharsets.US_ASCII);
 
-    private final URI uri;
-    private final InetSocketAddress address;
+    /** The servers; client {@code i} connects to {@code servers[i % servers.size()]}. */
+    private final List<URI> servers;
     private final Selector selector;
     private final long origin = System.nanoTime();
     private int closedEarly;
 
-    private LoadGenerator(URI uri) throws IOException {
-        this.uri = uri;
-        this.address = new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort());
+    private LoadGenerator(List<URI> servers) throws IOException {
+        this.servers = servers;
         this.selector = Selector.open();
     }
 
@@ -56,7 +58,7 @@ public final class LoadGenerator {
             System.err.println("usage: fanout|sweep|direct|connect|idle URL ... (see the class comment)");
             System.exit(2);
         }
-        LoadGenerator load = new LoadGenerator(URI.create(args[1]));
+        LoadGenerator load = new LoadGenerator(Arrays.stream(args[1].split(",")).map(URI::create).toList());
         int[] n = Arrays.stream(args).skip(2).mapToInt(Integer::parseInt).toArray();
         switch (args[0]) {
             case "fanout" -> load.fanout(n[0], n[1], n[2], n[3], n.length > 4 ? n[4] : 100);
@@ -189,7 +191,7 @@ public final class LoadGenerator {
         double start = millisNow();
         while (done[0] < total) {
             while (started[0] - done[0] < concurrency && started[0] < total) {
-                Conn c = open("c" + started[0]);
+                Conn c = open("c" + started[0], server(started[0]), basePath(server(started[0])));
                 double opened = millisNow();
                 c.onIdentified = conn -> {
                     latencies.add(millisNow() - opened);
@@ -274,8 +276,9 @@ public final class LoadGenerator {
         int closedBefore = closedEarly;
         double deadline = millisNow() + 60_000;
         for (int i = 0; i < count; i++) {
-            String path = roomSize > 0 ? basePath() + "/idle-" + i / roomSize : basePath();
-            Conn c = open(prefix + i + "_" + ProcessHandle.current().pid(), path);
+            URI server = server(i);
+            String path = roomSize > 0 ? basePath(server) + "/idle-" + i / roomSize : basePath(server);
+            Conn c = open(prefix + i + "_" + ProcessHandle.current().pid(), server, path);
             c.onIdentified = conn -> ready[0]++;
             conns.add(c);
             while (conns.size() - ready[0] - (closedEarly - closedBefore) > 200 && millisNow() < deadline) {
@@ -293,20 +296,20 @@ public final class LoadGenerator {
         return conns;
     }
 
-    private String basePath() {
-        return uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    private URI server(int client) {
+        return servers.get(client % servers.size());
     }
 
-    private Conn open(String name) throws IOException {
-        return open(name, basePath());
+    private static String basePath(URI server) {
+        return server.getRawPath() == null || server.getRawPath().isEmpty() ? "/" : server.getRawPath();
     }
 
-    private Conn open(String name, String path) throws IOException {
+    private Conn open(String name, URI server, String path) throws IOException {
         SocketChannel channel = SocketChannel.open();
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         channel.configureBlocking(false);
-        channel.connect(address);
-        Conn c = new Conn(channel, name, path);
+        channel.connect(new InetSocketAddress(server.getHost(), server.getPort() < 0 ? 80 : server.getPort()));
+        Conn c = new Conn(channel, name, server.getHost() + ":" + server.getPort(), path);
         c.key = channel.register(selector, SelectionKey.OP_CONNECT, c);
         return c;
     }
@@ -393,6 +396,7 @@ public final class LoadGenerator {
 
         private final SocketChannel channel;
         private final String name;
+        private final String host;
         private final String path;
         private SelectionKey key;
         private ByteBuffer in = ByteBuffer.allocate(64 * 1024);
@@ -402,14 +406,15 @@ public final class LoadGenerator {
         private java.util.function.Consumer<Conn> onIdentified = conn -> { };
         private java.util.function.IntConsumer onClose = code -> { };
 
-        Conn(SocketChannel channel, String name, String path) {
+        Conn(SocketChannel channel, String name, String host, String path) {
             this.channel = channel;
             this.name = name;
+            this.host = host;
             this.path = path;
         }
 
         void handshake() throws IOException {
-            queue(("GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + address.getPort()
+            queue(("GET " + path + " HTTP/1.1\r\nHost: " + host
                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             key.interestOps(SelectionKey.OP_READ);
