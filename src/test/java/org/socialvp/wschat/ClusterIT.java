@@ -192,6 +192,21 @@ class ClusterIT {
         }
     }
 
+    /** Redis back before any server noticed it was gone: the lost lease tells them, and they claim again. */
+    @Test
+    void aRedisRestartTooQuickToBeNoticedIsRepairedAllTheSame() {
+        try (ChatClient alice = ChatClient.identified(room(A, "blink"), "alice");
+                ChatClient bob = ChatClient.identified(room(B, "blink"), "bob")) {
+            alice.next("join");
+            redis.restart();
+            awaitList(alice, List.of("alice", "bob"));
+            alice.message("bob", "\"still there\"");
+            assertEquals("still there", bob.next("message").getString("message"));
+            bob.broadcast("\"and here\"");
+            assertEquals("and here", alice.next("broadcast").getString("message"));
+        }
+    }
+
     @Test
     void aServerStartedWhileRedisIsDownServesAloneThenJoinsTheCluster() {
         deployer.undeploy(A);
@@ -304,6 +319,16 @@ class ClusterIT {
         client.send("{\"command\":\"list\"}");
         return client.next("list").getJsonArray("names").getValuesAs(JsonString.class).stream()
                 .map(JsonString::getString).toList();
+    }
+
+    /** Asks for the room's names until they are {@code expected} (the servers may still be converging). */
+    private static void awaitList(ChatClient client, List<String> expected) {
+        long deadline = System.nanoTime() + ChatClient.PATIENCE.toNanos();
+        List<String> names = list(client);
+        while (!names.equals(expected)) {
+            assertTrue(System.nanoTime() < deadline, "names still " + names + ", not " + expected);
+            names = list(client);
+        }
     }
 
     private static void awaitCluster(String server, String state) {

@@ -43,6 +43,14 @@ public final class Broker {
     static final String WELCOME = "Welcome to WSChat! Identify yourself to start.";
     /** Tomcat's per-session bound on blocking writes (pings, close frames), in milliseconds. */
     static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+    /**
+     * Tomcat's bound on writing the close frame after a protocol error (invalid UTF-8, a bad
+     * frame), on the container's own thread. Its default, 50 ms, is shorter than a send already
+     * under way can take to finish (up to 130 ms measured), and the close frame — with its 1007 or
+     * 1002 — was then dropped; one second is ample and still bounds a peer that stopped reading.
+     */
+    static final String TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
+    private static final long ABNORMAL_CLOSE_SEND_MILLIS = 1000;
     private static final long SWEEP_MILLIS = 1000;
 
     private static final System.Logger LOG = System.getLogger(Broker.class.getName());
@@ -136,6 +144,7 @@ public final class Broker {
         }
         long graceMillis = TimeUnit.SECONDS.toMillis(settings.pongTimeoutSeconds());
         session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, graceMillis);
+        session.getUserProperties().put(TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT, ABNORMAL_CLOSE_SEND_MILLIS);
         long now = System.nanoTime();
         RateLimiter limiter = settings.rateLimited()
                 ? new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst(), now) : null;

@@ -254,8 +254,8 @@ public final class RedisCluster implements Cluster {
             link = connect();
         }
         withRedis(link -> {
-            link.directory().renewLease();
-            if (!connected.get()) {
+            boolean stateKept = link.directory().renewLease();
+            if (!connected.get() || !stateKept) { // an outage, or a restart too quick to be noticed as one
                 converge(link);
                 connected.set(true);
             }

@@ -104,10 +104,16 @@ public final class RedisDirectory {
         this.leaseMillis = leaseMillis;
     }
 
-    /** Marks this server alive for another lease period. */
-    public void renewLease() {
-        redis.set(RedisKeys.lease(serverId), "1", SetArgs.Builder.px(leaseMillis));
+    /**
+     * Marks this server alive for another lease period.
+     *
+     * @return whether Redis still had the lease: if not, it has lost this server's state (it
+     *         restarted empty, or the others reaped this server) and the server must converge
+     */
+    public boolean renewLease() {
+        String previous = redis.setGet(RedisKeys.lease(serverId), "1", SetArgs.Builder.px(leaseMillis));
         redis.sadd(RedisKeys.SERVERS, serverId);
+        return previous != null;
     }
 
     /** This server stops: its lease ends now, so its names are free and reaped at once. */

@@ -118,6 +118,15 @@ class RedisDirectoryTest {
     }
 
     @Test
+    void renewingTheLeaseTellsWhetherRedisLostThisServersState() {
+        RedisDirectory a = server("a");
+        assertTrue(a.renewLease());
+        connection().sync().flushall(); // as a Redis restarted empty between two renewals
+        assertFalse(a.renewLease(), "the lease was gone");
+        assertTrue(a.renewLease());
+    }
+
+    @Test
     void aLiveServerIsNeverReaped() {
         RedisDirectory a = server("a");
         RedisDirectory b = server("b");
