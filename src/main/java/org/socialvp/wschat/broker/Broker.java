@@ -399,7 +399,16 @@ public final class Broker {
     }
 
     private void send(Client recipient, Frame frame) {
-        if (recipient.outbox().offer(frame)) {
+        count(recipient.outbox().offer(frame));
+    }
+
+    /** A frame from another server: written by the writers, so the relaying thread only queues. */
+    private void relay(Client recipient, Frame frame) {
+        count(recipient.outbox().offerForWriters(frame));
+    }
+
+    private void count(boolean queued) {
+        if (queued) {
             metrics.messagesOut.increment();
         }
     }
@@ -429,7 +438,10 @@ public final class Broker {
         public void toRoom(String roomName, String frame) {
             Room room = rooms.get(roomName);
             if (room != null) {
-                sendToRoom(room, null, Frame.of(frame));
+                Frame relayed = Frame.of(frame);
+                for (Client recipient : room.identified()) {
+                    relay(recipient, relayed);
+                }
             }
         }
 
@@ -438,7 +450,7 @@ public final class Broker {
             Room room = rooms.get(roomName);
             Client to = room == null ? null : room.find(name);
             if (to != null) {
-                send(to, Frame.of(frame));
+                relay(to, Frame.of(frame));
             }
         }
 

@@ -128,6 +128,20 @@ final class Outbox {
      *         action has then been run)
      */
     boolean offer(Frame frame) {
+        return offer(frame, false);
+    }
+
+    /**
+     * Like {@link #offer}, but the frame is written by a writer thread, never by the caller (where
+     * the container can batch): for the one thread that relays every frame from the other servers
+     * of a cluster, which would otherwise write to each of this server's viewers itself, one after
+     * the other.
+     */
+    boolean offerForWriters(Frame frame) {
+        return offer(frame, true);
+    }
+
+    private boolean offer(Frame frame, boolean forWriters) {
         if (closeReason.get() != null) {
             return false;
         }
@@ -137,7 +151,7 @@ final class Outbox {
             return false;
         }
         queue.add(frame);
-        pump();
+        pump(forWriters);
         return true;
     }
 
@@ -170,8 +184,13 @@ final class Outbox {
      * frame offered between the last poll and the release is not left behind.
      */
     private void pump() {
+        pump(false);
+    }
+
+    /** @param forWriters whether even a lone frame goes to a writer (see {@link #offerForWriters}) */
+    private void pump(boolean forWriters) {
         while (sending.compareAndSet(false, true)) {
-            if (batching && backlogged() && writers.submit(this)) {
+            if (batching && (forWriters || backlogged()) && writers.submit(this)) {
                 return; // the writer owns the flag now
             }
             if (!drain()) {
