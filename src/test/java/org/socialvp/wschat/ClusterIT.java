@@ -45,6 +45,8 @@ class ClusterIT {
     private static final int REDIS_PORT = RedisServer.freePort();
     private static final String A = "a";
     private static final String B = "b";
+    private static final String UNREACHABLE = "Redis at 127.0.0.1:" + REDIS_PORT + " unreachable, serving local viewers only";
+    private static final String REACHABLE = "Redis at 127.0.0.1:" + REDIS_PORT + " is reachable: rooms are shared";
     /** How soon the survivors must hear of a server that died without warning. */
     private static final Duration DEATH_NOTICE = Duration.ofSeconds(15);
 
@@ -163,8 +165,11 @@ class ClusterIT {
             alice.next("join");
             alice.next("join");
             carol.next("join");
+            int outagesLogged = logged(A, UNREACHABLE);
+            int returnsLogged = logged(A, REACHABLE);
             redis.stop();
             awaitCluster(A, "disconnected");
+            awaitLogged(A, UNREACHABLE, outagesLogged + 1);
             alice.broadcast("\"local\"");
             assertEquals("local", carol.next("broadcast").getString("message"));
             try (ChatClient dave = ChatClient.identified(room(A, "outage"), "dave")) {
@@ -173,6 +178,7 @@ class ClusterIT {
                 redis.restart(); // empty: every name must be claimed again
                 awaitCluster(A, "connected");
                 awaitCluster(B, "connected");
+                awaitLogged(A, REACHABLE, returnsLogged + 1);
                 alice.broadcast("\"everywhere\"");
                 assertEquals("everywhere", carol.next("broadcast").getString("message"));
                 assertEquals("everywhere", dave.next("broadcast").getString("message"));
@@ -328,6 +334,21 @@ class ClusterIT {
         while (!names.equals(expected)) {
             assertTrue(System.nanoTime() < deadline, "names still " + names + ", not " + expected);
             names = list(client);
+        }
+    }
+
+    /** How many lines of the server's log contain {@code text}. */
+    private static int logged(String server, String text) {
+        Path logs = Path.of(System.getProperty("cluster.base"), server, "logs");
+        return (int) ServerLog.text(logs).lines().filter(line -> line.contains(text)).count();
+    }
+
+    /** Waits until {@code count} lines of the server's log contain {@code text} (Tomcat writes it asynchronously). */
+    private static void awaitLogged(String server, String text, int count) {
+        long deadline = System.nanoTime() + ChatClient.PATIENCE.toNanos();
+        while (logged(server, text) < count) {
+            assertTrue(System.nanoTime() < deadline, "not logged by server " + server + ": " + text);
+            Thread.onSpinWait();
         }
     }
 

@@ -16,7 +16,12 @@ public final class ServerLog {
 
     /** Everything the container has logged so far, all its log files concatenated. */
     public static String text() {
-        try (Stream<Path> files = Files.list(Server.logDir())) {
+        return text(Server.logDir());
+    }
+
+    /** Everything logged so far in the log folder {@code dir} (another container's). */
+    public static String text(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
             List<Path> sorted = files.filter(Files::isRegularFile).sorted().toList();
             StringBuilder all = new StringBuilder();
             for (Path file : sorted) {
