@@ -22,7 +22,11 @@ public interface Cluster {
         TAKEN_OVER
     }
 
-    /** What arrives from the other servers. Called on one thread, in the order it arrives. */
+    /**
+     * What arrives from the other servers. {@link #toRoom} and {@link #toName} are called on one
+     * thread, in the order the frames arrive; the announcements ({@link #freed}, {@link #reclaimed},
+     * {@link #releasedUnheard}) on the cluster's own housekeeping thread.
+     */
     interface Receiver {
         /** A frame for every identified viewer of {@code room} on this server. */
         void toRoom(String room, String frame);

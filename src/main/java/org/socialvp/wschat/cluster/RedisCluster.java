@@ -23,6 +23,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.socialvp.wschat.broker.Cluster;
 
@@ -139,46 +140,40 @@ public final class RedisCluster implements Cluster {
         }, Claim.CLAIMED);
     }
 
+    /** Does not wait: done before anything the broker asks later (a claim of the same name too). */
     @Override
     public void release(String room, String name) {
-        call(() -> {
+        onRedisThread(() -> {
             RoomName held = new RoomName(room, name);
             claims.remove(held);
-            boolean heard = withRedis(link -> {
-                link.directory().release(room, name);
-                return true;
-            }, false);
+            boolean heard = withRedis(link -> link.directory().release(room, name));
             if (!heard && !unheardClaims.remove(held)) {
                 unheardReleases.add(held);
             }
-            return null;
-        }, null);
+        });
     }
 
+    /**
+     * Does not wait: the room is heard before the new viewer's claim (which waits, behind it)
+     * lets anything be addressed to the viewer.
+     */
     @Override
     public void opened(String room) {
-        call(() -> {
+        onRedisThread(() -> {
             if (connectionsByRoom.merge(room, 1, Integer::sum) == 1) {
-                withRedis(link -> {
-                    link.bus().subscribe(room);
-                    return null;
-                }, null);
+                withRedis(link -> link.bus().subscribe(room));
             }
-            return null;
-        }, null);
+        });
     }
 
+    /** Does not wait. */
     @Override
     public void closed(String room) {
-        call(() -> {
+        onRedisThread(() -> {
             if (connectionsByRoom.computeIfPresent(room, (r, n) -> n == 1 ? null : n - 1) == null) {
-                withRedis(link -> {
-                    link.bus().unsubscribe(room);
-                    return null;
-                }, null);
+                withRedis(link -> link.bus().unsubscribe(room));
             }
-            return null;
-        }, null);
+        });
     }
 
     /**
@@ -189,10 +184,7 @@ public final class RedisCluster implements Cluster {
     public void broadcast(String room, String frame) {
         onRedisThread(() -> {
             if (connected.get()) {
-                withRedis(link -> {
-                    link.bus().broadcast(room, frame);
-                    return null;
-                }, null);
+                withRedis(link -> link.bus().broadcast(room, frame));
             }
         });
     }
@@ -262,8 +254,7 @@ public final class RedisCluster implements Cluster {
             for (RoomName freed : link.directory().reapDeadServers()) {
                 receiver.freed(freed.room(), freed.name());
             }
-            return null;
-        }, null);
+        });
     }
 
     /** The first connection; {@code null} (and noted) if Redis does not answer. */
@@ -344,6 +335,14 @@ public final class RedisCluster implements Cluster {
             unreachable(e);
             return fallback;
         }
+    }
+
+    /** On the Redis thread: {@code action} over the connection; whether it ran (see the other {@code withRedis}). */
+    private boolean withRedis(Consumer<Link> action) {
+        return withRedis(link -> {
+            action.accept(link);
+            return true;
+        }, false);
     }
 
     /**
