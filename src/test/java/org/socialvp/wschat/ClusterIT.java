@@ -29,6 +29,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.socialvp.wschat.testing.ChatClient;
 import org.socialvp.wschat.testing.Deployments;
+import org.socialvp.wschat.testing.Eventually;
 import org.socialvp.wschat.testing.RedisServer;
 import org.socialvp.wschat.testing.ServerLog;
 import org.socialvp.wschat.testing.StatusPage;
@@ -329,27 +330,18 @@ class ClusterIT {
 
     /** Asks for the room's names until they are {@code expected} (the servers may still be converging). */
     private static void awaitList(ChatClient client, List<String> expected) {
-        long deadline = System.nanoTime() + ChatClient.PATIENCE.toNanos();
-        List<String> names = list(client);
-        while (!names.equals(expected)) {
-            assertTrue(System.nanoTime() < deadline, "names still " + names + ", not " + expected);
-            names = list(client);
-        }
+        Eventually.await(() -> list(client), expected::equals, "the names " + expected);
     }
 
     /** How many lines of the server's log contain {@code text}. */
     private static int logged(String server, String text) {
-        Path logs = Path.of(System.getProperty("cluster.base"), server, "logs");
-        return (int) ServerLog.text(logs).lines().filter(line -> line.contains(text)).count();
+        return ServerLog.linesContaining(Path.of(System.getProperty("cluster.base"), server, "logs"), text).size();
     }
 
     /** Waits until {@code count} lines of the server's log contain {@code text} (Tomcat writes it asynchronously). */
     private static void awaitLogged(String server, String text, int count) {
-        long deadline = System.nanoTime() + ChatClient.PATIENCE.toNanos();
-        while (logged(server, text) < count) {
-            assertTrue(System.nanoTime() < deadline, "not logged by server " + server + ": " + text);
-            Thread.onSpinWait();
-        }
+        Eventually.await(() -> logged(server, text), lines -> lines >= count,
+                count + " lines logged by server " + server + " with: " + text);
     }
 
     private static void awaitCluster(String server, String state) {

@@ -25,9 +25,6 @@ import org.socialvp.wschat.broker.Cluster;
  */
 public final class RedisBus implements AutoCloseable {
 
-    private static final String ROOM_CHANNEL = RedisKeys.BROADCAST_CHANNEL;
-    private static final String SERVER_CHANNEL = RedisKeys.SERVER_CHANNEL;
-
     /**
      * KEYS: the name key. ARGV: lease prefix, channel prefix, envelope. Publishes the envelope to
      * the server whose viewer holds the name, if that server is alive; 0 if the name is nowhere.
@@ -64,7 +61,7 @@ public final class RedisBus implements AutoCloseable {
             }
         });
         try {
-            subscriber.sync().subscribe(SERVER_CHANNEL + serverId);
+            subscriber.sync().subscribe(RedisKeys.SERVER_CHANNEL + serverId);
         } catch (RuntimeException e) {
             subscriber.close();
             throw e;
@@ -73,13 +70,13 @@ public final class RedisBus implements AutoCloseable {
 
     /** Starts hearing what is sent to the viewers of {@code room}. */
     public void subscribe(String room) {
-        subscriber.sync().subscribe(ROOM_CHANNEL + room);
+        subscriber.sync().subscribe(RedisKeys.BROADCAST_CHANNEL + room);
         subscribed.add(room);
     }
 
     /** Stops hearing {@code room}. */
     public void unsubscribe(String room) {
-        subscriber.sync().unsubscribe(ROOM_CHANNEL + room);
+        subscriber.sync().unsubscribe(RedisKeys.BROADCAST_CHANNEL + room);
         subscribed.remove(room);
     }
 
@@ -88,7 +85,7 @@ public final class RedisBus implements AutoCloseable {
      * this server's own channel and {@code rooms}, whatever was subscribed before.
      */
     public void subscribeExactly(Set<String> rooms) {
-        subscriber.sync().subscribe(SERVER_CHANNEL + serverId);
+        subscriber.sync().subscribe(RedisKeys.SERVER_CHANNEL + serverId);
         for (String room : rooms) {
             subscribe(room);
         }
@@ -101,7 +98,7 @@ public final class RedisBus implements AutoCloseable {
 
     /** Sends {@code frame} to the viewers of {@code room} on the other servers; does not wait. */
     public void broadcast(String room, String frame) {
-        commands.async().publish(ROOM_CHANNEL + room, serverId + '\n' + frame);
+        commands.async().publish(RedisKeys.BROADCAST_CHANNEL + room, serverId + '\n' + frame);
     }
 
     /**
@@ -111,7 +108,7 @@ public final class RedisBus implements AutoCloseable {
     public boolean message(String room, String name, String frame) {
         String envelope = room + '\n' + name + '\n' + frame;
         long sent = commands.sync().eval(MESSAGE, ScriptOutputType.INTEGER,
-                new String[] {RedisKeys.name(room, name)}, RedisKeys.LEASE, SERVER_CHANNEL, envelope);
+                new String[] {RedisKeys.name(room, name)}, RedisKeys.LEASE, RedisKeys.SERVER_CHANNEL, envelope);
         return sent == 1;
     }
 
@@ -123,9 +120,9 @@ public final class RedisBus implements AutoCloseable {
 
     private void receive(String channel, String envelope, Cluster.Receiver delivery) {
         int first = envelope.indexOf('\n');
-        if (channel.startsWith(ROOM_CHANNEL)) {
+        if (channel.startsWith(RedisKeys.BROADCAST_CHANNEL)) {
             if (!envelope.substring(0, first).equals(serverId)) {
-                delivery.toRoom(channel.substring(ROOM_CHANNEL.length()), envelope.substring(first + 1));
+                delivery.toRoom(channel.substring(RedisKeys.BROADCAST_CHANNEL.length()), envelope.substring(first + 1));
             }
         } else {
             int second = envelope.indexOf('\n', first + 1);

@@ -35,6 +35,11 @@ public final class ServerLog {
 
     /** The lines of the log that contain {@code needle}. */
     public static List<String> linesContaining(String needle) {
-        return text().lines().filter(line -> line.contains(needle)).collect(Collectors.toList());
+        return linesContaining(Server.logDir(), needle);
+    }
+
+    /** The lines of the log in the folder {@code dir} (another container's) that contain {@code needle}. */
+    public static List<String> linesContaining(Path dir, String needle) {
+        return text(dir).lines().filter(line -> line.contains(needle)).collect(Collectors.toList());
     }
 }

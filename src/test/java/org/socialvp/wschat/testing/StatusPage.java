@@ -38,15 +38,6 @@ public final class StatusPage {
 
     /** Reads the status until {@code condition} holds (the server may still be closing), or fails. */
     public static JsonObject await(URI statusUri, Predicate<JsonObject> condition) {
-        long deadline = System.nanoTime() + ChatClient.PATIENCE.toNanos();
-        JsonObject status = read(statusUri);
-        while (!condition.test(status)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("status never reached the expected figures: " + status);
-            }
-            Thread.onSpinWait();
-            status = read(statusUri);
-        }
-        return status;
+        return Eventually.await(() -> read(statusUri), condition, "the expected status figures");
     }
 }
