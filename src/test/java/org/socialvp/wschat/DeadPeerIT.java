@@ -17,7 +17,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.socialvp.wschat.testing.ChatClient;
 import org.socialvp.wschat.testing.Deployments;
 import org.socialvp.wschat.testing.RawClient;
-import org.socialvp.wschat.testing.StatusPage;
 import org.socialvp.wschat.testing.VanishingPeers;
 
 /** Pings, pongs and the identify timeout, with intervals of a second or two. */
@@ -85,7 +84,7 @@ class DeadPeerIT {
     @Test
     void connectionsThatVanishRightAfterTheHandshakeAreReleasedByThePingAtTheLatest() {
         VanishingPeers.connectAndVanish(lobby, 300);
-        StatusPage.await(Deployments.status(deployment), figures -> figures.getInt("connections") == 0);
+        Deployments.awaitNoConnections(deployment);
     }
 
     @Test

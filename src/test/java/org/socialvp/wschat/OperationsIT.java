@@ -117,7 +117,7 @@ class OperationsIT {
                 + " is being set up; there the ping releases it (DeadPeerIT)");
         URI lobby = Deployments.quietLobby(deployment);
         VanishingPeers.connectAndVanish(lobby, 300);
-        StatusPage.await(status, figures -> figures.getInt("connections") == 0);
+        Deployments.awaitNoConnections(deployment);
     }
 
     @Test

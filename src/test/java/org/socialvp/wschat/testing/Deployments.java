@@ -102,8 +102,13 @@ public final class Deployments {
      * leaving, with a {@code quit} — when the next test begins.
      */
     public static URI quietLobby(URL deployment) {
-        StatusPage.await(status(deployment), figures -> figures.getInt("connections") == 0);
+        awaitNoConnections(deployment);
         return lobby(deployment);
+    }
+
+    /** Waits until the deployment counts no connection at all, or fails. */
+    public static void awaitNoConnections(URL deployment) {
+        StatusPage.await(status(deployment), figures -> figures.getInt("connections") == 0);
     }
 
     /** The WebSocket address of {@code room} ({@code /wschat/wschat/{room}}), the name taken as is. */
