@@ -14,6 +14,8 @@
   var $ = function (id) { return document.getElementById(id); };
   var video = $("video");
   var chat = null;
+  /** True once this page closed its own connection (leave, or a taken name): no "reconnecting". */
+  var leaving = false;
   var me = null;
   var people = [];
   var stateReceived = false;
@@ -34,6 +36,7 @@
 
   $("leave").addEventListener("click", function () {
     if (chat) {
+      leaving = true;
       chat.close();
     }
     history.replaceState(null, "", base);
@@ -53,6 +56,7 @@
     me = {name: name, room: room};
     localStorage.setItem("svp.name", name);
     history.replaceState(null, "", base + "?room=" + encodeURIComponent(room));
+    leaving = false;
     chat = new WSChat();
     chat.onconnected = connected;
     chat.onbroadcast = received;
@@ -67,6 +71,7 @@
     };
     chat.onerror = function (code, message) {
       if (code === 305) {
+        leaving = true;
         chat.close();
         showJoinError("Somebody in this party is already called " + name + ". Pick another name.");
       } else {
@@ -77,7 +82,7 @@
       if ($("status").dataset.state === "connected") {
         $("status").dataset.closeCode = e.code; // why the live session ended
       }
-      status(chat.closed ? "closed" : "reconnecting");
+      status(leaving || chat.noretry ? "closed" : "reconnecting");
     };
     chat.init(wsBase + encodeURIComponent(room), name);
     status("connecting");

@@ -9,8 +9,10 @@
  *
  * No build step and no dependencies: include it with a plain `<script src="/wschat/js/wschat.js">`.
  *
+ * Like the 2013 client, `WSChat()` works with or without `new`.
+ *
  * @example
- * var chat = new WSChat();
+ * var chat = WSChat();            // or: new WSChat()
  * chat.onconnected = function (message) { chat.broadcast({action: "hello"}); };
  * chat.onbroadcast = function (message, from) { console.log(from, message); };
  * chat.init("ws://" + location.host + "/wschat/wschat/party42", "alice");
@@ -36,22 +38,32 @@
   var FINAL_CLOSE_CODES = {1003: true, 1009: true};
 
   /**
-   * A connection to a WSChat room.
+   * A connection to a WSChat room. Called as a plain function (`WSChat()`, as 2013 pages do) it
+   * returns a new instance all the same.
    * @constructor
    */
   function WSChat() {
-    /** Number of reconnection attempts since the last successful identify. @type {number} */
+    if (!(this instanceof WSChat)) {
+      return new WSChat();
+    }
+    /** Connection attempts since the last one that opened. @type {number} */
     this.retries = 0;
-    /** True once close() was called (or before init()); no reconnection then. @type {boolean} */
+    /** True while no connection is open (before init(), while reconnecting, after close()). @type {boolean} */
     this.closed = true;
     /** Log traffic and state changes to the console. @type {boolean} */
     this.log = false;
     /** Never reconnect by itself. @type {boolean} */
     this.noretry = false;
+    /** The last command sent (or queued), as an object; passed to onerror. */
+    this.lastmessage = undefined;
     /** The URL and name given to init(). */
     this.url = null;
     this.name = null;
 
+    /** True once close() was called: no reconnection, until init() again. */
+    this._stopped = true;
+    /** Reconnections since the last identify; the backoff grows with it. */
+    this._attempts = 0;
     this._socket = null;
     this._identified = false;
     this._wasIdentified = false;
@@ -84,16 +96,25 @@
 
   /**
    * Connects to `url` and identifies as `name`.
-   * @param {string} url e.g. "ws://host:8080/wschat/wschat" or ".../wschat/wschat/room"
+   * @param {string} url e.g. "ws://host:8080/wschat" (the lobby, as 2013 pages write it),
+   *   "ws://host:8080/wschat/wschat" (the same) or "ws://host:8080/wschat/wschat/room"
    * @param {string} name the nickname to claim
-   * @param {boolean} [noretry] true: do not reconnect by itself
+   * @param {boolean} [noretry] true: do not reconnect by itself; left out: as before
+   * @returns {boolean|undefined} false, and nothing done, while a connection is open
    */
   WSChat.prototype.init = function (url, name, noretry) {
+    if (!this.closed) {
+      return false;
+    }
+    clearTimeout(this._timer);
     this.url = url;
     this.name = name;
-    this.noretry = !!noretry;
-    this.closed = false;
+    if (noretry !== undefined) {
+      this.noretry = !!noretry;
+    }
+    this._stopped = false;
     this.retries = 0;
+    this._attempts = 0;
     this._wasIdentified = false;
     this._open();
   };
@@ -132,7 +153,7 @@
 
   /** Closes the connection for good: no reconnection, queued messages dropped. */
   WSChat.prototype.close = function () {
-    this.closed = true;
+    this._stopped = true;
     clearTimeout(this._timer);
     this._queue = [];
     if (this._socket) {
@@ -153,6 +174,12 @@
     }
     this._socket = socket;
     this._identified = false;
+    socket.onopen = function () {
+      if (socket === self._socket) {
+        self.closed = false;
+        self.retries = 0;
+      }
+    };
     socket.onmessage = function (e) {
       if (socket === self._socket) {
         self._receive(e);
@@ -213,7 +240,7 @@
       this._identified = true;
       this._wasIdentified = true;
       this._reclaimAttempts = 0;
-      this.retries = 0;
+      this._attempts = 0;
       var waiting = this._queue;
       this._queue = [];
       this.onconnected(data.message);
@@ -240,6 +267,7 @@
   WSChat.prototype._lost = function (e) {
     this._trace("closed " + e.code + " " + e.reason);
     this._socket = null;
+    this.closed = true;
     this._identified = false;
     var lists = this._lists.slice();
     for (var i = 0; i < lists.length; i++) {
@@ -247,18 +275,19 @@
     }
     this.onclose(e);
     var hopeless = FINAL_CLOSE_CODES[e.code] || (e.code === 1008 && e.reason === "invalid room");
-    if (!this.closed && !this.noretry && !hopeless) {
+    if (!this._stopped && !this.noretry && !hopeless) {
       this._reconnectLater();
     }
   };
 
   WSChat.prototype._reconnectLater = function () {
     var self = this;
-    var delay = backoff(this.retries++);
-    this._trace("reconnecting in " + delay + " ms (attempt " + this.retries + ")");
+    this.retries++;
+    var delay = backoff(this._attempts++);
+    this._trace("reconnecting in " + delay + " ms (attempt " + this._attempts + ")");
     clearTimeout(this._timer);
     this._timer = setTimeout(function () {
-      if (!self.closed) {
+      if (!self._stopped) {
         self._open();
       }
     }, delay);

@@ -2,7 +2,6 @@ package org.socialvp.wschat;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -17,7 +16,6 @@ import java.io.IOException;
  * same thread that then calls {@code checkOrigin}; this filter keeps the header in a thread-local
  * for exactly the duration of that call chain.
  */
-@WebFilter(urlPatterns = {"/wschat", "/wschat/*"}, asyncSupported = true)
 public class HandshakeHost extends HttpFilter {
 
     private static final ThreadLocal<String> HOST = new ThreadLocal<>();

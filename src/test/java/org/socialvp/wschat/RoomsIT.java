@@ -1,10 +1,14 @@
 package org.socialvp.wschat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.socialvp.wschat.testing.ChatClient;
 import org.socialvp.wschat.testing.Deployments;
 import org.socialvp.wschat.testing.RawClient;
+import org.socialvp.wschat.testing.Server;
 import org.socialvp.wschat.testing.StatusPage;
 
 /** PROTOCOL.md §5–6: many watch parties on one server, each with its own names and presence. */
@@ -57,6 +62,40 @@ class RoomsIT {
                 assertEquals(305, impostor.identify("alice").getInt("code"));
             }
         }
+    }
+
+    @Test
+    void the2013AddressTheContextRootIsTheLobby() {
+        Server.assumeTomcat("Payara answers the bare context root with a redirect before the WAR sees the request (README)");
+        URI contextRoot = URI.create(Deployments.quietLobby(deployment).toString().replaceFirst("/wschat$", ""));
+        try (ChatClient old = ChatClient.identified(contextRoot, "alice");
+                ChatClient current = ChatClient.identified(Deployments.lobby(deployment), "bob")) {
+            assertEquals("lobby", old.init().getString("room"));
+            assertEquals("bob", old.next("join").getString("who"));
+            old.message("bob", "\"from the 2013 address\"");
+            assertEquals("from the 2013 address", current.next("message").getString("message"));
+            current.broadcast("\"and back\"");
+            assertEquals("and back", old.next("broadcast").getString("message"));
+        }
+        try (ChatClient slash = ChatClient.connect(URI.create(contextRoot + "/"))) {
+            assertEquals("lobby", slash.init().getString("room"));
+        }
+    }
+
+    @Test
+    void theContextRootStillServesPagesAndStatus() throws Exception {
+        URI base = Deployments.base(deployment);
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(base).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("<html"), "the demo page");
+        HttpResponse<String> bare = http.send(HttpRequest.newBuilder(URI.create(base.toString().replaceFirst("/$", ""))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(bare.statusCode() == 301 || bare.statusCode() == 302, "a page request for /wschat goes to /wschat/: " + bare.statusCode());
+        assertEquals(200, http.send(HttpRequest.newBuilder(Deployments.status(deployment)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(200, http.send(HttpRequest.newBuilder(base.resolve("js/wschat.js")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
     }
 
     @Test

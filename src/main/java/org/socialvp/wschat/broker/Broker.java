@@ -66,6 +66,7 @@ public final class Broker {
     private final long startedAt = System.nanoTime();
     /** The fixed outcomes, encoded once. */
     private final Map<OutcomeCode, Frame> outcomes = new EnumMap<>(OutcomeCode.class);
+    private final Frame tooManyBytes;
     private volatile boolean stopping;
     /** Whether the container batches writes, learnt from the first session ({@link Outbox#canBatch}). */
     private volatile Boolean containerBatches;
@@ -87,6 +88,7 @@ public final class Broker {
         for (OutcomeCode code : OutcomeCode.values()) {
             outcomes.put(code, encode(Event.Outcome.of(code)));
         }
+        tooManyBytes = encode(Event.Outcome.of(OutcomeCode.TOO_MANY_MESSAGES, "Too many bytes per second"));
         warmUpEncoder();
         cluster.start(new ClusterReceiver());
         threads.housekeeping.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
@@ -146,13 +148,15 @@ public final class Broker {
         session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, graceMillis);
         session.getUserProperties().put(TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT, ABNORMAL_CLOSE_SEND_MILLIS);
         long now = System.nanoTime();
-        RateLimiter limiter = settings.rateLimited()
-                ? new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst(), now) : null;
+        FloodControl flood = new FloodControl(
+                settings.rateLimited() ? new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst(), now) : null,
+                settings.byteRateLimited()
+                        ? new RateLimiter(settings.rateLimitBytesPerSecond(), settings.rateLimitBytesBurst(), now) : null);
         if (containerBatches == null) {
             containerBatches = Outbox.canBatch(session);
         }
         boolean batching = containerBatches;
-        Client client = new Client(session, room, now, limiter, self -> new Outbox(session, batching,
+        Client client = new Client(session, room, now, flood, self -> new Outbox(session, batching,
                 settings.sendQueueMaxBytes(), threads, graceMillis, () -> slowConsumer(self)));
         clients.add(client);
         cluster.opened(roomName);
@@ -184,15 +188,20 @@ public final class Broker {
             return;
         }
         metrics.messagesIn.increment();
-        switch (client.admit(System.nanoTime())) {
-            case REJECT:
+        switch (client.admit(System.nanoTime(), Utf8.length(text))) {
+            case TOO_MANY_MESSAGES:
                 metrics.rateLimited.increment();
                 LOG.log(Level.DEBUG, () -> client + " rate limited");
                 send(client, outcomes.get(OutcomeCode.TOO_MANY_MESSAGES));
                 return;
+            case TOO_MANY_BYTES:
+                metrics.rateLimited.increment();
+                LOG.log(Level.DEBUG, () -> client + " byte rate limited");
+                send(client, tooManyBytes);
+                return;
             case FLOODING:
                 close(client, CloseCodes.VIOLATED_POLICY, "flooding", "flooding at " + RateLimiter.FLOOD_FACTOR
-                        + "x the rate limit for " + RateLimiter.FLOOD_SECONDS + " s");
+                        + "x a rate limit for " + RateLimiter.FLOOD_SECONDS + " s");
                 return;
             default:
                 break;

@@ -13,8 +13,8 @@ public final class Client {
     private final Session session;
     private final Room room;
     private final Outbox outbox;
-    /** {@code null} when rate limiting is off; touched only by the connection's read thread. */
-    private final RateLimiter limiter;
+    /** Touched only by the connection's read thread. */
+    private final FloodControl flood;
     private final long connectedAt;
     private final AtomicBoolean gone = new AtomicBoolean();
     /** When the ping now awaiting its pong was queued, 0 if none is; see {@link #pingDue}. */
@@ -34,13 +34,13 @@ public final class Client {
      * @param outboxFactory builds this client's outbox; it receives the client so the outbox's
      *        overflow action can name it
      */
-    Client(Session session, Room room, long connectedAt, RateLimiter limiter,
+    Client(Session session, Room room, long connectedAt, FloodControl flood,
             Function<Client, Outbox> outboxFactory) {
         this.session = session;
         this.room = room;
         this.connectedAt = connectedAt;
         this.lastPingAt = connectedAt;
-        this.limiter = limiter;
+        this.flood = flood;
         this.outbox = outboxFactory.apply(this);
     }
 
@@ -77,9 +77,9 @@ public final class Client {
         return connectedAt;
     }
 
-    /** Flood control's verdict on a frame that arrived {@code now}. */
-    RateLimiter.Verdict admit(long now) {
-        return limiter == null ? RateLimiter.Verdict.ALLOW : limiter.onFrame(now);
+    /** Flood control's verdict on a message of {@code size} UTF-8 bytes that arrived {@code now}. */
+    FloodControl.Verdict admit(long now, int size) {
+        return flood.admit(now, size);
     }
 
     /**

@@ -3,13 +3,14 @@ package org.socialvp.wschat.broker;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Flood control for one connection: a token bucket, and a detector for sustained floods.
+ * One rate limit of one connection: a token bucket, and a detector for sustained floods.
  *
  * <p>The bucket holds up to {@code burst} tokens and refills at {@code perSecond}; each incoming
- * frame takes one, and a frame that finds the bucket empty is {@link Verdict#REJECT rejected}
- * (the broker answers it with 429 and drops it). Independently, incoming frames are counted per
- * one-second window; after {@value #FLOOD_SECONDS} consecutive windows at {@value #FLOOD_FACTOR}×
- * the rate or more, the verdict is {@link Verdict#FLOODING} and the broker closes the connection.
+ * frame takes its cost (1 for the message limit, its size for the byte limit), and a frame whose
+ * cost the bucket cannot cover is {@link Verdict#REJECT rejected} (the broker answers it with 429
+ * and drops it). Independently, the cost of incoming frames is counted per one-second window;
+ * after {@value #FLOOD_SECONDS} consecutive windows at {@value #FLOOD_FACTOR}× the rate or more,
+ * the verdict is {@link Verdict#FLOODING} and the broker closes the connection.
  *
  * <p>Not thread-safe, and needs not be: the container delivers one connection's messages one at a
  * time, and only that delivery touches the limiter. Time comes in as {@code System.nanoTime()}
@@ -24,7 +25,7 @@ final class RateLimiter {
     enum Verdict { ALLOW, REJECT, FLOODING }
 
     private final double perNano;
-    private final int burst;
+    private final long burst;
     private final long floodThreshold;
 
     private double tokens;
@@ -33,30 +34,36 @@ final class RateLimiter {
     private long windowCount;
     private int floodedWindows;
 
-    RateLimiter(int perSecond, int burst, long now) {
+    RateLimiter(long perSecond, long burst, long now) {
         this.perNano = perSecond / (double) SECOND;
         this.burst = burst;
-        this.floodThreshold = (long) FLOOD_FACTOR * perSecond;
+        this.floodThreshold = FLOOD_FACTOR * perSecond;
         this.tokens = burst;
         this.refilledAt = now;
         this.windowStart = now;
     }
 
+    /** The verdict on a frame of cost 1 that arrived {@code now}. */
     Verdict onFrame(long now) {
-        countInWindow(now);
+        return onFrame(now, 1);
+    }
+
+    /** The verdict on a frame of {@code cost} that arrived {@code now}; its cost is taken only if allowed. */
+    Verdict onFrame(long now, long cost) {
+        countInWindow(now, cost);
         if (floodedWindows >= FLOOD_SECONDS) {
             return Verdict.FLOODING;
         }
         tokens = Math.min(burst, tokens + (now - refilledAt) * perNano);
         refilledAt = now;
-        if (tokens >= 1) {
-            tokens -= 1;
+        if (tokens >= cost) {
+            tokens -= cost;
             return Verdict.ALLOW;
         }
         return Verdict.REJECT;
     }
 
-    private void countInWindow(long now) {
+    private void countInWindow(long now, long cost) {
         long windows = (now - windowStart) / SECOND;
         if (windows > 0) {
             boolean flooded = windows == 1 && windowCount >= floodThreshold;
@@ -64,6 +71,6 @@ final class RateLimiter {
             windowStart += windows * SECOND;
             windowCount = 0;
         }
-        windowCount++;
+        windowCount += cost;
     }
 }

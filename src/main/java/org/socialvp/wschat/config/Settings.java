@@ -18,6 +18,9 @@ import java.util.stream.Collectors;
  * @param identifyTimeoutSeconds time allowed to identify (close 1008 after)
  * @param rateLimitPerSecond token bucket refill rate per connection, 0 = off
  * @param rateLimitBurst token bucket size per connection, 0 = off
+ * @param rateLimitBytesPerSecond UTF-8 bytes per second a connection may send on average, 0 = off
+ * @param rateLimitBytesBurst bytes a connection may send in one burst, 0 = off; at least
+ *        {@code maxMessageBytes} when both limits are on, or the largest message could never pass
  * @param sendQueueMaxBytes bytes allowed to wait in one outbox (close 1013 beyond)
  * @param pingIntervalSeconds seconds between pings
  * @param pongTimeoutSeconds seconds to wait for a pong
@@ -34,6 +37,8 @@ public record Settings(
         int identifyTimeoutSeconds,
         int rateLimitPerSecond,
         int rateLimitBurst,
+        long rateLimitBytesPerSecond,
+        long rateLimitBytesBurst,
         long sendQueueMaxBytes,
         int pingIntervalSeconds,
         int pongTimeoutSeconds,
@@ -48,12 +53,14 @@ public record Settings(
 
     /** The keys WSChat reads, each with its default as written in web.xml. */
     public enum Key {
-        MAX_MESSAGE_BYTES("maxMessageBytes", "65536"),
+        MAX_MESSAGE_BYTES("maxMessageBytes", "2097152"),
         MAX_JSON_DEPTH("maxJsonDepth", "64"),
         IDENTIFY_TIMEOUT_SECONDS("identifyTimeoutSeconds", "30"),
         RATE_LIMIT_PER_SECOND("rateLimitPerSecond", "50"),
         RATE_LIMIT_BURST("rateLimitBurst", "100"),
-        SEND_QUEUE_MAX_BYTES("sendQueueMaxBytes", "1048576"),
+        RATE_LIMIT_BYTES_PER_SECOND("rateLimitBytesPerSecond", "262144"),
+        RATE_LIMIT_BYTES_BURST("rateLimitBytesBurst", "4194304"),
+        SEND_QUEUE_MAX_BYTES("sendQueueMaxBytes", "4194304"),
         PING_INTERVAL_SECONDS("pingIntervalSeconds", "25"),
         PONG_TIMEOUT_SECONDS("pongTimeoutSeconds", "10"),
         MAX_CONNECTIONS_PER_ROOM("maxConnectionsPerRoom", "0"),
@@ -102,12 +109,22 @@ public record Settings(
                 .map(String::trim)
                 .filter(origin -> !origin.isEmpty())
                 .collect(Collectors.toSet());
+        int maxMessageBytes = reader.number(Key.MAX_MESSAGE_BYTES, 1);
+        long bytesPerSecond = reader.number(Key.RATE_LIMIT_BYTES_PER_SECOND, 0);
+        long bytesBurst = reader.number(Key.RATE_LIMIT_BYTES_BURST, 0);
+        if (bytesPerSecond > 0 && bytesBurst > 0 && bytesBurst < maxMessageBytes) {
+            throw new InvalidSettingException(Key.RATE_LIMIT_BYTES_BURST.key(), Long.toString(bytesBurst),
+                    "must be at least " + Key.MAX_MESSAGE_BYTES.key() + " (" + maxMessageBytes
+                    + "), or the largest message could never be sent");
+        }
         return new Settings(
-                reader.number(Key.MAX_MESSAGE_BYTES, 1),
+                maxMessageBytes,
                 reader.number(Key.MAX_JSON_DEPTH, 1),
                 reader.number(Key.IDENTIFY_TIMEOUT_SECONDS, 1),
                 reader.number(Key.RATE_LIMIT_PER_SECOND, 0),
                 reader.number(Key.RATE_LIMIT_BURST, 0),
+                bytesPerSecond,
+                bytesBurst,
                 reader.number(Key.SEND_QUEUE_MAX_BYTES, 1),
                 reader.number(Key.PING_INTERVAL_SECONDS, 1),
                 reader.number(Key.PONG_TIMEOUT_SECONDS, 1),
@@ -124,9 +141,14 @@ public record Settings(
         return !redisUrl.isEmpty();
     }
 
-    /** Whether the token bucket is switched on. */
+    /** Whether the message rate limit is switched on. */
     public boolean rateLimited() {
         return rateLimitPerSecond > 0 && rateLimitBurst > 0;
+    }
+
+    /** Whether the byte rate limit is switched on. */
+    public boolean byteRateLimited() {
+        return rateLimitBytesPerSecond > 0 && rateLimitBytesBurst > 0;
     }
 
     private record Reader(Function<String, String> source) {

@@ -21,12 +21,15 @@ class SettingsTest {
     @Test
     void defaultsAreThoseOfTheProtocol() {
         Settings settings = Settings.defaults();
-        assertEquals(65536, settings.maxMessageBytes());
+        assertEquals(2 * 1024 * 1024, settings.maxMessageBytes(), "a long party's chat history fits in one message");
         assertEquals(64, settings.maxJsonDepth());
         assertEquals(30, settings.identifyTimeoutSeconds());
         assertEquals(50, settings.rateLimitPerSecond());
         assertEquals(100, settings.rateLimitBurst());
-        assertEquals(1048576, settings.sendQueueMaxBytes());
+        assertEquals(256 * 1024, settings.rateLimitBytesPerSecond());
+        assertEquals(4 * 1024 * 1024, settings.rateLimitBytesBurst());
+        assertTrue(settings.byteRateLimited());
+        assertEquals(4 * 1024 * 1024, settings.sendQueueMaxBytes(), "a largest message, twice, waits for nobody's close");
         assertEquals(25, settings.pingIntervalSeconds());
         assertEquals(10, settings.pongTimeoutSeconds());
         assertEquals(0, settings.maxConnectionsPerRoom());
@@ -84,6 +87,16 @@ class SettingsTest {
         assertEquals(0, settings.rateLimitPerSecond());
         assertFalse(settings.rateLimited());
         assertEquals(Set.of("https://a.example", "https://b.example:8443"), settings.allowedOrigins());
+    }
+
+    @Test
+    void aByteBurstSmallerThanTheLargestMessageIsRefused() {
+        InvalidSettingException failure = assertThrows(InvalidSettingException.class, () -> Settings.load(Map.of(
+                "wschat.maxMessageBytes", "1000000", "wschat.rateLimitBytesBurst", "999999")::get));
+        assertEquals("wschat.rateLimitBytesBurst", failure.key());
+        assertTrue(failure.getMessage().contains("wschat.maxMessageBytes"), failure.getMessage());
+        Settings off = Settings.load(Map.of("wschat.maxMessageBytes", "1000000", "wschat.rateLimitBytesBurst", "0")::get);
+        assertFalse(off.byteRateLimited(), "0 switches the byte limit off");
     }
 
     @Test

@@ -17,11 +17,13 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 /**
  * The WAR that Maven built ({@code target/wschat.war}), as the integration tests deploy it: the
  * same bytes a user drops into {@code webapps/}, optionally with settings. On Tomcat the settings
- * go into a {@code META-INF/context.xml} as {@code <Parameter>}s, the way an operator overrides
- * them there; on Payara (whose own override is {@code asadmin set-web-context-param}, which
+ * are added to the WAR's {@code META-INF/context.xml} as {@code <Parameter>}s, the way an operator
+ * overrides them there; on Payara (whose own override is {@code asadmin set-web-context-param}, which
  * Payara Micro has no console for) they replace the defaults in {@code WEB-INF/web.xml}.
  */
 public final class Deployments {
+
+    private static final String CONTEXT_XML = "META-INF/context.xml";
 
     private Deployments() {
     }
@@ -43,11 +45,15 @@ public final class Deployments {
             return war;
         }
         if (Server.isTomcat()) {
-            StringBuilder context = new StringBuilder("<Context>\n");
-            settings.forEach((key, value) -> context.append("  <Parameter name=\"").append(key)
+            // The WAR's own context.xml (its Context attributes) with the settings added as Parameters.
+            StringBuilder parameters = new StringBuilder();
+            settings.forEach((key, value) -> parameters.append("  <Parameter name=\"").append(key)
                     .append("\" value=\"").append(value).append("\" override=\"false\"/>\n"));
-            context.append("</Context>\n");
-            war.addAsManifestResource(new StringAsset(context.toString()), "context.xml");
+            String context = read(war, CONTEXT_XML);
+            int body = context.indexOf('>', context.indexOf("<Context")) + 1;
+            context = context.substring(0, body) + "\n" + parameters + context.substring(body);
+            war.delete(CONTEXT_XML);
+            war.addAsManifestResource(new StringAsset(context), "context.xml");
         } else {
             String webXml = read(war, "WEB-INF/web.xml");
             for (Map.Entry<String, String> setting : settings.entrySet()) {
