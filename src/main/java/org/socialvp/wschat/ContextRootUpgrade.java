@@ -37,7 +37,7 @@ public class ContextRootUpgrade extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (!isContextRoot(request) || !isWebSocketHandshake(request)) {
+        if (!isContextRoot(request) || !HandshakeGuard.isWebSocketHandshake(request)) {
             chain.doFilter(request, response);
             return;
         }
@@ -54,10 +54,5 @@ public class ContextRootUpgrade extends HttpFilter {
         String uri = request.getRequestURI();
         String root = request.getContextPath();
         return uri.equals(root) || uri.equals(root + "/");
-    }
-
-    private static boolean isWebSocketHandshake(HttpServletRequest request) {
-        String upgrade = request.getHeader("Upgrade");
-        return "GET".equals(request.getMethod()) && upgrade != null && upgrade.equalsIgnoreCase("websocket");
     }
 }

@@ -14,7 +14,7 @@ public class OriginCheck extends ServerEndpointConfig.Configurator {
 
     @Override
     public boolean checkOrigin(String origin) {
-        String host = HandshakeHost.current();
+        String host = HandshakeGuard.currentHost();
         boolean allowed = WsChatLifecycle.originPolicy().allows(origin, host);
         if (!allowed) {
             WsChatLifecycle.broker().metrics().originRejected();

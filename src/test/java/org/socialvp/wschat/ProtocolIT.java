@@ -99,6 +99,14 @@ class ProtocolIT {
         "\"   \"|Name must not be blank",
         "\"a\\nb\"|Name must not contain control characters",
         "\"a\\u0000b\"|Name must not contain control characters",
+        "\"\\ud800\"|Name must be valid Unicode text: it contains a lone surrogate",
+        "\"\\u00a0\\u2007\"|Name must not be blank",
+        "\"\\u202f\\u3000\"|Name must not be blank",
+        "\"\\u200b\\ufeff\"|Name must not be blank",
+        "\"\\u3164\"|Name must not be blank",
+        "\"ali\\u200bce\"|Name must not contain invisible characters (U+200B)",
+        "\"ali\\u202ece\"|Name must not contain bidirectional controls (U+202E)",
+        "\"\\u2067bob\"|Name must not contain bidirectional controls (U+2067)",
     })
     void invalidNamesAreRefusedWith400SayingWhy(String nameJson, String reason) {
         try (ChatClient client = ChatClient.connect(lobby)) {
@@ -107,6 +115,18 @@ class ProtocolIT {
             assertEquals(400, outcome.getInt("code"));
             assertEquals(reason, outcome.getString("message"));
             assertEquals(300, client.identify("valid").getInt("code"), "the connection still works");
+        }
+    }
+
+    @Test
+    void namesThatDifferOnlyInNormalizationAreTheSameName() {
+        try (ChatClient composed = ChatClient.identified(lobby, "Ren\u00e9");
+                ChatClient decomposed = ChatClient.connect(lobby)) {
+            assertEquals(305, decomposed.identify("Rene\u0301").getInt("code"));
+            assertEquals(300, decomposed.identify("rene").getInt("code"));
+            assertEquals("rene", composed.next("join").getString("who"));
+            decomposed.message("Rene\u0301", "\"found you\"");
+            assertEquals("found you", composed.next("message").getString("message"));
         }
     }
 

@@ -1,6 +1,7 @@
 package org.socialvp.wschat.config;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -28,6 +29,7 @@ import java.util.stream.Collectors;
  * @param maxConnections connections per server, 0 = unlimited
  * @param allowedOrigins exact origins allowed besides same-origin and no-origin requests
  * @param allowAllOrigins whether {@code allowedOrigins} was {@code *}
+ * @param allowedHosts host names (lower case, no port) a handshake's {@code Host} may name; empty for any
  * @param statusEnabled whether {@code GET /wschat/status} answers
  * @param redisUrl the Redis the servers of a cluster share rooms through; empty for one server
  */
@@ -46,6 +48,7 @@ public record Settings(
         int maxConnections,
         Set<String> allowedOrigins,
         boolean allowAllOrigins,
+        Set<String> allowedHosts,
         boolean statusEnabled,
         String redisUrl) {
 
@@ -66,6 +69,7 @@ public record Settings(
         MAX_CONNECTIONS_PER_ROOM("maxConnectionsPerRoom", "0"),
         MAX_CONNECTIONS("maxConnections", "10000"),
         ALLOWED_ORIGINS("allowedOrigins", ""),
+        ALLOWED_HOSTS("allowedHosts", ""),
         STATUS_ENABLED("statusEnabled", "true"),
         REDIS_URL("redisUrl", "");
 
@@ -89,6 +93,7 @@ public record Settings(
 
     public Settings {
         allowedOrigins = Set.copyOf(allowedOrigins);
+        allowedHosts = Set.copyOf(allowedHosts);
     }
 
     /** The settings when nothing is configured. */
@@ -104,10 +109,9 @@ public record Settings(
      */
     public static Settings load(Function<String, String> source) {
         Reader reader = new Reader(source);
-        String origins = reader.text(Key.ALLOWED_ORIGINS);
-        Set<String> originList = Arrays.stream(origins.split(","))
-                .map(String::trim)
-                .filter(origin -> !origin.isEmpty())
+        Set<String> originList = reader.list(Key.ALLOWED_ORIGINS);
+        Set<String> hostList = reader.list(Key.ALLOWED_HOSTS).stream()
+                .map(host -> host.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toSet());
         int maxMessageBytes = reader.number(Key.MAX_MESSAGE_BYTES, 1);
         long bytesPerSecond = reader.number(Key.RATE_LIMIT_BYTES_PER_SECOND, 0);
@@ -132,6 +136,7 @@ public record Settings(
                 reader.number(Key.MAX_CONNECTIONS, 0),
                 originList.contains("*") ? Set.of() : originList,
                 originList.contains("*"),
+                hostList,
                 reader.flag(Key.STATUS_ENABLED),
                 reader.redisUrl(Key.REDIS_URL));
     }
@@ -156,6 +161,14 @@ public record Settings(
         String text(Key key) {
             String value = source.apply(key.key());
             return value == null ? key.defaultValue() : value.trim();
+        }
+
+        /** A comma-separated list, each item trimmed, empty items left out. */
+        Set<String> list(Key key) {
+            return Arrays.stream(text(key).split(","))
+                    .map(String::trim)
+                    .filter(item -> !item.isEmpty())
+                    .collect(Collectors.toSet());
         }
 
         boolean flag(Key key) {

@@ -10,6 +10,7 @@ import java.lang.System.Logger.Level;
 import org.socialvp.wschat.broker.Broker;
 import org.socialvp.wschat.broker.Cluster;
 import org.socialvp.wschat.cluster.RedisCluster;
+import org.socialvp.wschat.config.HostPolicy;
 import org.socialvp.wschat.config.InvalidSettingException;
 import org.socialvp.wschat.config.OriginPolicy;
 import org.socialvp.wschat.config.Settings;
@@ -38,6 +39,7 @@ public class WsChatLifecycle implements ServletContextListener {
 
     private static volatile Broker broker;
     private static volatile OriginPolicy originPolicy;
+    private static volatile HostPolicy hostPolicy;
     private BrokerMonitor monitor;
 
     /** The broker of this deployment. */
@@ -47,6 +49,11 @@ public class WsChatLifecycle implements ServletContextListener {
             throw new IllegalStateException("WSChat is not running");
         }
         return running;
+    }
+
+    /** The host policy of this deployment. */
+    public static HostPolicy hostPolicy() {
+        return hostPolicy;
     }
 
     /** The origin policy of this deployment. */
@@ -69,6 +76,7 @@ public class WsChatLifecycle implements ServletContextListener {
         container.setDefaultMaxBinaryMessageBufferSize(RECEIVE_BUFFER_SIZE);
         JsonProvider json = JsonProvider.provider();
         originPolicy = new OriginPolicy(settings);
+        hostPolicy = new HostPolicy(settings);
         broker = new Broker(settings, json, settings.clustered() ? new RedisCluster(settings.redisUrl()) : Cluster.SINGLE);
         monitor = new BrokerMonitor(broker);
         monitor.register(context.getContextPath());

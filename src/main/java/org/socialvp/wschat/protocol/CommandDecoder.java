@@ -13,6 +13,7 @@ import jakarta.json.stream.JsonParsingException;
 import jakarta.websocket.DecodeException;
 import jakarta.websocket.Decoder;
 import java.io.StringReader;
+import java.text.Normalizer;
 import java.util.Map;
 
 /**
@@ -35,7 +36,6 @@ public final class CommandDecoder implements Decoder.Text<Command> {
     public static final int MAX_NUMBER_EXPONENT = 100_000;
     /** Longest command name echoed back in an "Unknown command" outcome. */
     private static final int MAX_ECHOED_COMMAND = 64;
-    public static final int MAX_NAME_CODE_POINTS = 64;
 
     private final JsonProvider provider;
     private final JsonParserFactory parserFactory;
@@ -152,12 +152,13 @@ public final class CommandDecoder implements Decoder.Text<Command> {
             case "broadcast":
                 return new Command.Broadcast(present(text, frame, "message"));
             case "message":
-                return new Command.Message(string(text, frame, "to"), present(text, frame, "message"));
+                return new Command.Message(Normalizer.normalize(string(text, frame, "to"), Normalizer.Form.NFC),
+                        present(text, frame, "message"));
             case "list":
                 return new Command.ListNames();
             default:
-                String shown = command.length() > MAX_ECHOED_COMMAND
-                        ? command.substring(0, MAX_ECHOED_COMMAND) + "…" : command;
+                String shown = command.codePointCount(0, command.length()) > MAX_ECHOED_COMMAND
+                        ? command.substring(0, command.offsetByCodePoints(0, MAX_ECHOED_COMMAND)) + "…" : command;
                 throw invalid(text, "Unknown command '" + shown + "'");
         }
     }
@@ -178,21 +179,13 @@ public final class CommandDecoder implements Decoder.Text<Command> {
         return string.getString();
     }
 
-    /** Applies the name rules of PROTOCOL.md §1: 1–64 code points, not blank, no control characters. */
+    /** Applies the name rules ({@link NameRules}); the name comes back in normalization form C. */
     private static String name(String text, String name) throws DecodeException {
-        int length = name.codePointCount(0, name.length());
-        if (length == 0 || length > MAX_NAME_CODE_POINTS) {
-            throw invalid(text, "Name must be 1 to " + MAX_NAME_CODE_POINTS + " characters long");
+        try {
+            return NameRules.check(name);
+        } catch (NameRules.InvalidName e) {
+            throw invalid(text, e.getMessage());
         }
-        if (name.isBlank()) {
-            throw invalid(text, "Name must not be blank");
-        }
-        boolean allowed = name.codePoints().allMatch(c -> !Character.isISOControl(c)
-                && Character.getType(c) != Character.SURROGATE);
-        if (!allowed) {
-            throw invalid(text, "Name must not contain control characters");
-        }
-        return name;
     }
 
     private static DecodeException invalid(String text, String reason) {

@@ -36,6 +36,7 @@ class SettingsTest {
         assertEquals(10000, settings.maxConnections());
         assertEquals(Set.of(), settings.allowedOrigins());
         assertFalse(settings.allowAllOrigins());
+        assertEquals(Set.of(), settings.allowedHosts(), "any host");
         assertTrue(settings.rateLimited());
         assertTrue(settings.statusEnabled());
         assertFalse(settings.clustered(), "one server unless a Redis is configured");

@@ -135,12 +135,45 @@ class CommandDecoderTest {
         "'a\\u0000'|Name must not contain control characters",
         "'a\\u007f'|Name must not contain control characters",
         "'a\\u0085'|Name must not contain control characters",
-        "'\\ud800x'|Name must not contain control characters",
+        "'\\ud800x'|Name must be valid Unicode text: it contains a lone surrogate",
+        "'x\\udc00'|Name must be valid Unicode text: it contains a lone surrogate",
+        "'\\u00a0'|Name must not be blank",
+        "'\\u2007\\u202f'|Name must not be blank",
+        "'\\u3000'|Name must not be blank",
+        "'\\u200b'|Name must not be blank",
+        "'\\ufeff'|Name must not be blank",
+        "'\\u2060\\u00ad'|Name must not be blank",
+        "'\\u3164'|Name must not be blank",
+        "'\\u2800'|Name must not be blank",
+        "'\\u200d\\ufe0f'|Name must not be blank",
+        "'\\u202e'|Name must not be blank",
+        "'ali\\u202ece'|Name must not contain bidirectional controls (U+202E)",
+        "'a\\u2066b\\u2069'|Name must not contain bidirectional controls (U+2066)",
+        "'alice\\u200f'|Name must not contain bidirectional controls (U+200F)",
+        "'ali\\u200bce'|Name must not contain invisible characters (U+200B)",
+        "'\\ufeffalice'|Name must not contain invisible characters (U+FEFF)",
+        "'bob\\u3164'|Name must not contain invisible characters (U+3164)",
+        "'a\\u2028b'|Name must not contain control characters",
     })
     void invalidNamesAreRefused(String jsonEscapedName, String reason) {
         DecodeException refused = assertThrows(DecodeException.class,
                 () -> decoder.decode("{\"command\":\"identify\",\"name\":\"" + jsonEscapedName + "\"}"));
         assertEquals(reason, refused.getMessage());
+    }
+
+    @Test
+    void namesAreComparedInNormalizationFormC() throws DecodeException {
+        // "é" written as e + combining acute accent arrives as the single code point.
+        assertEquals(new Command.Identify("Ren\u00e9"), decoder.decode(identify("Rene\u0301")));
+        assertEquals("Ren\u00e9", ((Command.Message) decoder.decode(
+                "{\"command\":\"message\",\"to\":\"Rene\u0301\",\"message\":1}")).to());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bob smith", "bob\u00a0smith", "\ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67",
+        "\u2764\ufe0f", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\u05e9\u05dc\u05d5\u05dd"})
+    void visibleNamesWithSpacesJoinersAndOtherScriptsAreAccepted(String name) throws DecodeException {
+        assertEquals(new Command.Identify(name), decoder.decode(identify(name)));
     }
 
     @Test

@@ -1,12 +1,19 @@
 package org.socialvp.wschat.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import jakarta.websocket.DecodeException;
+import java.io.StringReader;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EventEncoderTest {
 
@@ -65,6 +72,27 @@ class EventEncoderTest {
     @Test
     void namesAndTextAreEscaped() {
         assertEquals("{\"type\":\"quit\",\"who\":\"a\\\"b\\\\c\"}", encoder.encode(new Event.Quit("a\"b\\c")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\\ud800\"", "\"a\\udc00b\"", "{\"\\ud800\":1}", "[[\"x\",[\"\\udbff\"]]]",
+        "\"\\ud83d\\ude00 and \\ud83d\"", "{\"k\\udfff\":\"\\ud800\\ud800\"}"})
+    void loneSurrogatesAreWrittenBackAsEscapesSoThatEveryContainerCanSendTheFrame(String payload)
+            throws DecodeException, CharacterCodingException {
+        Command.Broadcast command = (Command.Broadcast) decoder.decode(
+                "{\"command\":\"broadcast\",\"message\":" + payload + "}");
+        String frame = encoder.encode(new Event.Broadcast("alice", command.message()));
+        // What a container does with a text frame: encode it as UTF-8, refusing malformed input.
+        StandardCharsets.UTF_8.newEncoder().encode(CharBuffer.wrap(frame));
+        JsonValue relayed = json.createReader(new StringReader(frame)).readObject().get("message");
+        assertEquals(command.message(), relayed, "the receiver reads back the very payload");
+    }
+
+    @Test
+    void wellFormedTextIsLeftAsItIs() {
+        String text = "{\"who\":\"\ud83d\ude00 caf\u00e9\"}";
+        assertSame(text, EventEncoder.escapeLoneSurrogates(text));
+        assertEquals("{\"who\":\"a\\ud800b\"}", EventEncoder.escapeLoneSurrogates("{\"who\":\"a\ud800b\"}"));
     }
 
     @Test
