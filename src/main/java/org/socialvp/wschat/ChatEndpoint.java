@@ -10,73 +10,68 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 import org.socialvp.wschat.broker.Broker;
-import org.socialvp.wschat.broker.Client;
-import org.socialvp.wschat.ops.WsChatLifecycle;
+import org.socialvp.wschat.broker.Connection;
 
 /**
- * The WebSocket endpoint: one instance per connection, delegating everything to the {@link Broker}.
- * It is mapped twice, by its two subclasses: {@link LobbyEndpoint} at {@code /wschat} (the room
- * {@code lobby}) and {@link RoomEndpoint} at {@code /wschat/{room}}.
+ * The WebSocket endpoint: one instance per connection, created by {@link EndpointConfigurator}
+ * with the deployment's {@link Broker}, and delegating everything to the {@link Connection} the
+ * broker opens. It is mapped twice, by its two subclasses: {@link LobbyEndpoint} at
+ * {@code /wschat} (the room {@code lobby}) and {@link RoomEndpoint} at {@code /wschat/{room}}.
  *
  * <p>Text arrives as parts ({@code last} marks the end of a message) so that the container's
- * per-connection buffer can stay small while the broker assembles the rare large message up to
- * {@code wschat.maxMessageBytes}. The protocol is text only: a binary frame closes the connection
- * with 1003. {@link #client} is {@code null} when the broker refused the connection (invalid
- * room, server or room full) and closed it in {@link #open}.
+ * per-connection buffer can stay small while the broker assembles the rare large message.
  */
 public abstract class ChatEndpoint {
 
     private static final System.Logger LOG = System.getLogger(ChatEndpoint.class.getName());
 
-    private Broker broker;
-    private Client client;
+    private final Broker broker;
+    private volatile Connection connection = Connection.NONE;
 
+    protected ChatEndpoint(Broker broker) {
+        this.broker = broker;
+    }
+
+    /**
+     * Synchronized with {@link #close}: if a first send fails, the container may report the
+     * close on another thread before this has returned, and that close must find the connection.
+     */
     @OnOpen
-    public void open(Session session) {
-        broker = WsChatLifecycle.broker();
-        client = broker.open(session, session.getPathParameters().getOrDefault("room", Broker.LOBBY));
-        if (client != null) {
-            broker.welcome(client);
-        }
+    public synchronized void open(Session session) {
+        long blockingSendMillis = TimeUnit.SECONDS.toMillis(broker.settings().pongTimeoutSeconds());
+        connection = broker.open(new SessionPeer(session, blockingSendMillis),
+                session.getPathParameters().getOrDefault("room", Broker.LOBBY));
     }
 
     @OnMessage
     public void text(String part, boolean last) {
-        if (client != null) {
-            broker.receive(client, part, last);
-        }
+        connection.text(part, last);
     }
 
     @OnMessage
     public void binary(ByteBuffer part, boolean last) {
-        if (client != null) {
-            broker.binary(client);
-        }
+        connection.binary();
     }
 
     @OnMessage
     public void pong(PongMessage pong) {
-        if (client != null) {
-            broker.pong(client);
-        }
+        connection.pong();
     }
 
     @OnClose
-    public void close(CloseReason reason) {
-        if (client != null) {
-            broker.closed(client, reason);
-        }
+    public synchronized void close(CloseReason reason) {
+        connection.closed(reason.getCloseCode().getCode(), reason.getReasonPhrase());
     }
 
     /** I/O trouble with a peer is routine (it vanished); anything else is a bug and logged as such. */
     @OnError
-    public void error(Throwable error) {
-        String who = client == null ? "connection" : client.toString();
+    public void error(Session session, Throwable error) {
         if (error instanceof IOException) {
-            LOG.log(Level.DEBUG, () -> who + " I/O error: " + error);
+            LOG.log(Level.DEBUG, () -> "conn=" + session.getId() + " I/O error: " + error);
         } else {
-            LOG.log(Level.WARNING, who + " failed", error);
+            LOG.log(Level.WARNING, "conn=" + session.getId() + " failed", error);
         }
     }
 }

@@ -21,18 +21,16 @@ import java.util.Map;
  * ({@link ServerContainer#upgradeHttpToWebSocket}) as if they had asked for the lobby endpoint;
  * every other request passes through untouched. Tomcat answers a request for the bare context
  * root with a redirect before any filter runs, so the WAR's {@code META-INF/context.xml} turns
- * that redirect off.
+ * that redirect off. (Payara redirects it before any application code runs, with no setting to
+ * stop it; there the 2013 address does not reach the WAR.)
  */
-public class ContextRootUpgrade extends HttpFilter {
+public final class ContextRootUpgrade extends HttpFilter {
 
-    private ServerEndpointConfig lobby;
-
-    @Override
-    public void init() {
-        lobby = ServerEndpointConfig.Builder.create(LobbyEndpoint.class, LobbyEndpoint.PATH)
-                .configurator(new OriginCheck())
-                .build();
-    }
+    /** Tomcat upgrades with this configuration; Tyrus takes its path and upgrades to the endpoint mapped there. */
+    private final transient ServerEndpointConfig lobby = ServerEndpointConfig.Builder
+            .create(LobbyEndpoint.class, LobbyEndpoint.PATH)
+            .configurator(new EndpointConfigurator())
+            .build();
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

@@ -7,12 +7,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import org.socialvp.wschat.ops.WsChatLifecycle;
+import org.socialvp.wschat.broker.Metrics;
+import org.socialvp.wschat.config.HostPolicy;
 
 /**
  * The first look at every WebSocket handshake, before the container upgrades it: refuses a
  * {@code Host} that {@code wschat.allowedHosts} does not list (HTTP 403), and makes the
- * {@code Host} header known to the origin check ({@link OriginCheck}).
+ * {@code Host} header known to the origin check ({@link EndpointConfigurator}).
  *
  * <p>{@code Configurator.checkOrigin} receives only the {@code Origin} header, but "same origin"
  * means comparing it with the request's {@code Host}. Filters of the WAR run before the
@@ -20,10 +21,18 @@ import org.socialvp.wschat.ops.WsChatLifecycle;
  * application's), on the same thread that then calls {@code checkOrigin}; this filter keeps the
  * header in a thread-local for exactly the duration of that call chain.
  */
-public class HandshakeGuard extends HttpFilter {
+public final class HandshakeGuard extends HttpFilter {
 
     private static final System.Logger LOG = System.getLogger(HandshakeGuard.class.getName());
     private static final ThreadLocal<String> HOST = new ThreadLocal<>();
+
+    private final transient HostPolicy hosts;
+    private final transient Metrics metrics;
+
+    public HandshakeGuard(HostPolicy hosts, Metrics metrics) {
+        this.hosts = hosts;
+        this.metrics = metrics;
+    }
 
     /** The {@code Host} header of the handshake being processed on this thread, or {@code null}. */
     static String currentHost() {
@@ -44,7 +53,8 @@ public class HandshakeGuard extends HttpFilter {
             return;
         }
         String host = request.getHeader("Host");
-        if (!WsChatLifecycle.hostPolicy().allows(host)) {
+        if (!hosts.allows(host)) {
+            metrics.hostRejected();
             LOG.log(Level.INFO, () -> "handshake refused: host " + host + " is not in wschat.allowedHosts");
             response.sendError(HttpServletResponse.SC_FORBIDDEN);
             return;

@@ -73,7 +73,8 @@ class ClusterIT {
 
     /** The shared Redis; no rate limit, for the thousand messages. */
     private static Map<String, String> settings() {
-        return Map.of("wschat.redisUrl", RedisServer.url(REDIS_PORT), "wschat.rateLimitPerSecond", "0");
+        return Map.of("wschat.redisUrl", RedisServer.url(REDIS_PORT), "wschat.rateLimitPerSecond", "0",
+                "wschat.rateLimitBytesPerSecond", "0");
     }
 
     /** Once, before the first test (the controller and deployer are only injected by then). */

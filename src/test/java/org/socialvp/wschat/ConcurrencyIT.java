@@ -40,7 +40,7 @@ class ConcurrencyIT {
 
     @Deployment(testable = false)
     static WebArchive war() {
-        return Deployments.wschat(Map.of("wschat.rateLimitPerSecond", "0"));
+        return Deployments.wschat(Map.of("wschat.rateLimitPerSecond", "0", "wschat.rateLimitBytesPerSecond", "0"));
     }
 
     @BeforeEach

@@ -29,17 +29,18 @@ class SlowConsumerIT {
 
     private static final int MESSAGES = 3 * 1024;
     private static final int PAYLOAD_BYTES = 10 * 1024; // 3,072 × 10 KiB = 30 MiB
-    private static final int WINDOW = 32; // 320 KiB, well under the 1 MiB outbox bound
+    private static final int WINDOW = 32; // 320 KiB, well under the 4 MiB outbox bound
 
     @ArquillianResource
     private URL deployment;
 
     @Deployment(testable = false)
     static WebArchive war() {
-        // Rate limit off for the 3,072 broadcasts; a long pong timeout so the stalled client, once it
-        // reads again, still finds its close frame waiting rather than a dropped connection.
+        // Rate limits off for the 3,072 broadcasts (30 MiB); a long pong timeout so the stalled client,
+        // once it reads again, still finds its close frame waiting rather than a dropped connection.
         return Deployments.wschat(Map.of(
                 "wschat.rateLimitPerSecond", "0",
+                "wschat.rateLimitBytesPerSecond", "0",
                 "wschat.pingIntervalSeconds", "600",
                 "wschat.pongTimeoutSeconds", "60"));
     }

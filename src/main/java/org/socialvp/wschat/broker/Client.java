@@ -1,16 +1,17 @@
 package org.socialvp.wschat.broker;
 
-import jakarta.websocket.Session;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.socialvp.wschat.outbox.Outbox;
+import org.socialvp.wschat.outbox.Utf8;
 
 /**
- * One connection: its room, its name once identified, its outbox, and the part of an incoming
- * message received so far.
+ * One connection's state: its room, its name once identified, its outbox, its flood control, its
+ * ping timing and the part of an incoming message received so far.
  */
-public final class Client {
+final class Client {
 
-    private final Session session;
+    private final String id;
     private final Room room;
     private final Outbox outbox;
     /** Touched only by the connection's read thread. */
@@ -31,26 +32,17 @@ public final class Client {
     private StringBuilder partial;
 
     /**
+     * @param id the container's id of the connection, for logs
      * @param outboxFactory builds this client's outbox; it receives the client so the outbox's
      *        overflow action can name it
      */
-    Client(Session session, Room room, long connectedAt, FloodControl flood,
-            Function<Client, Outbox> outboxFactory) {
-        this.session = session;
+    Client(String id, Room room, long connectedAt, FloodControl flood, Function<Client, Outbox> outboxFactory) {
+        this.id = id;
         this.room = room;
         this.connectedAt = connectedAt;
         this.lastPingAt = connectedAt;
         this.flood = flood;
         this.outbox = outboxFactory.apply(this);
-    }
-
-    /** The container's session id, used in logs. */
-    public String id() {
-        return session.getId();
-    }
-
-    Session session() {
-        return session;
     }
 
     Room room() {
@@ -145,7 +137,7 @@ public final class Client {
 
     @Override
     public String toString() {
-        return "conn=" + id() + " room=" + room.name();
+        return "conn=" + id + " room=" + room.name();
     }
 
     /** An incoming message larger than {@code wschat.maxMessageBytes}. */

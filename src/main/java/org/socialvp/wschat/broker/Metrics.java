@@ -13,9 +13,15 @@ public final class Metrics {
     final LongAdder rateLimited = new LongAdder();
     final LongAdder slowConsumerCloses = new LongAdder();
     final LongAdder rejectedOrigins = new LongAdder();
+    final LongAdder rejectedHosts = new LongAdder();
 
     /** A WebSocket handshake was refused because of its {@code Origin}. */
     public void originRejected() {
         rejectedOrigins.increment();
+    }
+
+    /** A WebSocket handshake was refused because its {@code Host} is not in {@code wschat.allowedHosts}. */
+    public void hostRejected() {
+        rejectedHosts.increment();
     }
 }

@@ -3,6 +3,7 @@ package org.socialvp.wschat.broker;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import org.socialvp.wschat.outbox.Frame;
 
 /**
  * One watch party: its identified clients by name.

@@ -8,6 +8,8 @@ import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.socialvp.wschat.cluster.Bus;
+import org.socialvp.wschat.outbox.Frame;
 
 /**
  * The rooms that have at least one connection, by name.
@@ -17,6 +19,10 @@ import java.util.regex.Pattern;
  * "count this connection in" and "remove the room if it is now empty" atomic with respect to each
  * other: a join racing the removal either lands in the old room before it is removed (and so keeps
  * it) or creates a fresh one. Looking a room up never locks.
+ *
+ * <p>The cluster's {@link Bus} hears of each room as it appears and goes, from inside that same
+ * {@code compute}, so it learns of them in the order they happened and never counts connections
+ * itself.
  */
 final class Rooms {
 
@@ -26,14 +32,17 @@ final class Rooms {
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final Function<String, Frame> initFrame;
     private final int maxConnectionsPerRoom;
+    private final Bus bus;
 
     /**
      * @param initFrame the init frame of a newly created room, from its name
      * @param maxConnectionsPerRoom connections one room may hold, 0 for no limit
+     * @param bus told of every room created and removed (must not block)
      */
-    Rooms(Function<String, Frame> initFrame, int maxConnectionsPerRoom) {
+    Rooms(Function<String, Frame> initFrame, int maxConnectionsPerRoom, Bus bus) {
         this.initFrame = initFrame;
         this.maxConnectionsPerRoom = maxConnectionsPerRoom;
+        this.bus = bus;
     }
 
     static boolean isValidName(String name) {
@@ -52,6 +61,9 @@ final class Rooms {
             if (maxConnectionsPerRoom > 0 && room.connections >= maxConnectionsPerRoom) {
                 return existing;
             }
+            if (existing == null) {
+                bus.roomOpened(key);
+            }
             room.connections++;
             joined[0] = room;
             return room;
@@ -65,7 +77,11 @@ final class Rooms {
             if (current != room) {
                 return current;
             }
-            return --current.connections == 0 ? null : current;
+            if (--current.connections > 0) {
+                return current;
+            }
+            bus.roomClosed(key);
+            return null;
         });
     }
 

@@ -8,7 +8,6 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
-import org.socialvp.wschat.broker.Cluster;
 
 /**
  * Carries already encoded frames between the servers of a cluster over Redis pub/sub (see
@@ -50,7 +49,7 @@ public final class RedisBus implements AutoCloseable {
      * @param delivery where frames from the other servers go, on the subscriber's thread, one at a time
      */
     public RedisBus(RedisClient client, StatefulRedisConnection<String, String> commands, String serverId,
-            Cluster.Receiver delivery) {
+            Receiver delivery) {
         this.serverId = serverId;
         this.commands = commands;
         this.subscriber = client.connectPubSub();
@@ -118,7 +117,7 @@ public final class RedisBus implements AutoCloseable {
         subscriber.close();
     }
 
-    private void receive(String channel, String envelope, Cluster.Receiver delivery) {
+    private void receive(String channel, String envelope, Receiver delivery) {
         int first = envelope.indexOf('\n');
         if (channel.startsWith(RedisKeys.BROADCAST_CHANNEL)) {
             if (!envelope.substring(0, first).equals(serverId)) {

@@ -9,10 +9,9 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -25,7 +24,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.socialvp.wschat.broker.Cluster;
 
 /**
  * A cluster of servers sharing their rooms through Redis ({@code wschat.redisUrl}), built from
@@ -43,7 +41,7 @@ import org.socialvp.wschat.broker.Cluster;
  * no locks, and the thread-locals the client library (Netty) leaves behind stay off the
  * container's threads and end with the WAR.
  */
-public final class RedisCluster implements Cluster {
+public final class RedisCluster implements Cluster, NameDirectory, Bus {
 
     private static final System.Logger LOG = System.getLogger(RedisCluster.class.getName());
 
@@ -68,14 +66,10 @@ public final class RedisCluster implements Cluster {
     private Receiver receiver;
     /** The connection, once Redis has answered for the first time. */
     private Link link;
-    /** How many of this server's connections are in each room: the rooms to hear. */
-    private final Map<String, Integer> connectionsByRoom = new HashMap<>();
-    /** The names this server's viewers hold: claimed again after an outage. */
-    private final Set<RoomName> claims = new HashSet<>();
-    /** Names claimed while Redis could not hear it: announced ({@code join}) to the others after the outage. */
-    private final Set<RoomName> unheardClaims = new HashSet<>();
-    /** Names given up while Redis could not hear it: released and announced ({@code quit}) after the outage. */
-    private final Set<RoomName> unheardReleases = new HashSet<>();
+    /** The rooms this server has connections in: the rooms to hear. */
+    private final Set<String> rooms = new HashSet<>();
+    /** This server's names, and what the others missed of them during an outage. */
+    private final OutageLedger ledger = new OutageLedger();
 
     /** The thread of {@link #redisThread}, joined on shutdown: the executor's termination comes just before it ends. */
     private volatile Thread redisThreadItself;
@@ -98,6 +92,16 @@ public final class RedisCluster implements Cluster {
     public RedisCluster(String redisUrl) {
         uri = RedisURI.create(redisUrl);
         uri.setTimeout(REDIS_TIMEOUT);
+    }
+
+    @Override
+    public NameDirectory directory() {
+        return this;
+    }
+
+    @Override
+    public Bus bus() {
+        return this;
     }
 
     /** Tries Redis once; if it does not answer the server starts alone and keeps trying every second. */
@@ -127,30 +131,19 @@ public final class RedisCluster implements Cluster {
     @Override
     public Claim claim(String room, String name) {
         return call(() -> {
-            RoomName wanted = new RoomName(room, name);
             Claim claim = withRedis(link -> link.directory().claim(room, name), null);
-            if (claim == null) {
-                unheardClaims.add(wanted);
-                claim = Claim.CLAIMED;
-            }
             if (claim != Claim.TAKEN) {
-                claims.add(wanted);
+                ledger.claimed(new RoomName(room, name), claim != null);
             }
-            return claim;
+            return claim == null ? Claim.CLAIMED : claim;
         }, Claim.CLAIMED);
     }
 
     /** Does not wait: done before anything the broker asks later (a claim of the same name too). */
     @Override
     public void release(String room, String name) {
-        onRedisThread(() -> {
-            RoomName held = new RoomName(room, name);
-            claims.remove(held);
-            boolean heard = withRedis(link -> link.directory().release(room, name));
-            if (!heard && !unheardClaims.remove(held)) {
-                unheardReleases.add(held);
-            }
-        });
+        onRedisThread(() -> ledger.released(new RoomName(room, name),
+                withRedis(link -> link.directory().release(room, name))));
     }
 
     /**
@@ -158,21 +151,19 @@ public final class RedisCluster implements Cluster {
      * lets anything be addressed to the viewer.
      */
     @Override
-    public void opened(String room) {
+    public void roomOpened(String room) {
         onRedisThread(() -> {
-            if (connectionsByRoom.merge(room, 1, Integer::sum) == 1) {
-                withRedis(link -> link.bus().subscribe(room));
-            }
+            rooms.add(room);
+            withRedis(link -> link.bus().subscribe(room));
         });
     }
 
     /** Does not wait. */
     @Override
-    public void closed(String room) {
+    public void roomClosed(String room) {
         onRedisThread(() -> {
-            if (connectionsByRoom.computeIfPresent(room, (r, n) -> n == 1 ? null : n - 1) == null) {
-                withRedis(link -> link.bus().unsubscribe(room));
-            }
+            rooms.remove(room);
+            withRedis(link -> link.bus().unsubscribe(room));
         });
     }
 
@@ -181,7 +172,7 @@ public final class RedisCluster implements Cluster {
      * convergence too, which run once it has finished), and dropped while Redis is away.
      */
     @Override
-    public void broadcast(String room, String frame) {
+    public void publish(String room, String frame) {
         onRedisThread(() -> {
             if (connected.get()) {
                 withRedis(link -> link.bus().broadcast(room, frame));
@@ -189,16 +180,16 @@ public final class RedisCluster implements Cluster {
         });
     }
 
-    /** Unreachable Redis: only local viewers can be reached, so 404. */
     @Override
-    public boolean message(String room, String name, String frame) {
-        return call(() -> withRedis(link -> link.bus().message(room, name, frame), false), false);
+    public Reach sendTo(String room, String name, String frame) {
+        return call(() -> withRedis(link -> link.bus().message(room, name, frame) ? Reach.DELIVERED : Reach.NOBODY,
+                Reach.UNAVAILABLE), Reach.UNAVAILABLE);
     }
 
-    /** Unreachable Redis: {@code null}, the local names. */
     @Override
-    public List<String> names(String room) {
-        return call(() -> withRedis(link -> link.directory().names(room), null), null);
+    public Optional<List<String>> names(String room) {
+        return call(() -> withRedis(link -> Optional.of(link.directory().names(room)), Optional.<List<String>>empty()),
+                Optional.empty());
     }
 
     /** Does not wait, so that a slow Redis never holds up the broker's pings and closes. */
@@ -283,24 +274,21 @@ public final class RedisCluster implements Cluster {
      * others reaped this server (and told their viewers {@code quit}) while it was cut off.
      */
     private void converge(Link link) {
-        boolean reaped = link.directory().wasReaped();
-        link.bus().subscribeExactly(connectionsByRoom.keySet());
-        for (RoomName left : unheardReleases) {
-            if (!claims.contains(left)) {
-                link.directory().release(left.room(), left.name());
-                receiver.releasedUnheard(left.room(), left.name());
-            }
+        OutageLedger.Plan plan = ledger.plan(link.directory().wasReaped());
+        link.bus().subscribeExactly(rooms);
+        for (RoomName left : plan.release()) {
+            link.directory().release(left.room(), left.name());
+            receiver.releasedUnheard(left.room(), left.name());
         }
-        unheardReleases.clear();
-        for (RoomName held : claims) {
+        for (RoomName held : plan.reclaim()) {
             if (link.directory().claim(held.room(), held.name()) == Claim.TAKEN) {
                 LOG.log(Level.WARNING, () -> "room=" + held.room() + ": a name held here was taken on another "
                         + "server while Redis was unreachable; both viewers keep it until one leaves");
-            } else if (reaped || unheardClaims.contains(held)) {
+            } else if (plan.announce().contains(held)) {
                 receiver.reclaimed(held.room(), held.name());
             }
         }
-        unheardClaims.clear();
+        ledger.converged();
         if (outageLogged.compareAndSet(true, false)) {
             LOG.log(Level.WARNING, () -> "Redis at " + where() + " is reachable: rooms are shared with the other servers again");
         }

@@ -5,7 +5,7 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.util.ArrayList;
 import java.util.List;
-import org.socialvp.wschat.broker.Cluster.Claim;
+import org.socialvp.wschat.cluster.NameDirectory.Claim;
 
 /**
  * Who holds which name, across every server of a cluster, kept in Redis (see docs/SCALE-OUT.md).

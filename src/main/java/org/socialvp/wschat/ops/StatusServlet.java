@@ -6,13 +6,13 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Map;
 import org.socialvp.wschat.broker.Broker;
-import org.socialvp.wschat.broker.Status;
 
 /**
- * {@code GET /wschat/status}: the broker's live figures as JSON, counts only. Registered by
- * {@link WsChatLifecycle} only when {@code wschat.statusEnabled} is true, so otherwise the path
- * is a plain 404.
+ * {@code GET /wschat/status}: the broker's live figures as JSON, counts only, written from
+ * {@link StatusFigures}. Registered by {@link WsChatLifecycle} only when
+ * {@code wschat.statusEnabled} is true, so otherwise the path is a plain 404.
  */
 public class StatusServlet extends HttpServlet {
 
@@ -26,26 +26,25 @@ public class StatusServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Status status = broker.status();
-        JsonObjectBuilder largestRooms = json.createObjectBuilder();
-        status.largestRooms().forEach(largestRooms::add);
-        String body = json.createObjectBuilder()
-                .add("connections", status.connections())
-                .add("identified", status.identified())
-                .add("rooms", status.rooms())
-                .add("messagesIn", status.messagesIn())
-                .add("messagesOut", status.messagesOut())
-                .add("slowConsumerCloses", status.slowConsumerCloses())
-                .add("rateLimited", status.rateLimited())
-                .add("rejectedOrigins", status.rejectedOrigins())
-                .add("uptimeSeconds", status.uptimeSeconds())
-                .add("cluster", status.cluster())
-                .add("largestRooms", largestRooms)
-                .build()
-                .toString();
+        JsonObjectBuilder body = json.createObjectBuilder();
+        StatusFigures.of(broker.status()).forEach((name, value) -> add(body, name, value));
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write(body);
+        response.getWriter().write(body.build().toString());
+    }
+
+    private void add(JsonObjectBuilder body, String name, Object value) {
+        if (value instanceof Integer number) {
+            body.add(name, number);
+        } else if (value instanceof Long number) {
+            body.add(name, number);
+        } else if (value instanceof Map<?, ?> counts) {
+            JsonObjectBuilder object = json.createObjectBuilder();
+            counts.forEach((key, count) -> object.add((String) key, (Integer) count));
+            body.add(name, object);
+        } else {
+            body.add(name, String.valueOf(value));
+        }
     }
 }

@@ -1,14 +1,20 @@
 package org.socialvp.wschat.ops;
 
 import jakarta.json.spi.JsonProvider;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerContainer;
 import java.lang.System.Logger.Level;
+import java.util.EnumSet;
 import org.socialvp.wschat.broker.Broker;
-import org.socialvp.wschat.broker.Cluster;
+import org.socialvp.wschat.cluster.Cluster;
+import org.socialvp.wschat.cluster.LocalOnly;
 import org.socialvp.wschat.cluster.RedisCluster;
 import org.socialvp.wschat.config.HostPolicy;
 import org.socialvp.wschat.config.InvalidSettingException;
@@ -16,12 +22,15 @@ import org.socialvp.wschat.config.OriginPolicy;
 import org.socialvp.wschat.config.Settings;
 
 /**
- * Starts the broker when the WAR is deployed and stops it when it is undeployed: settings,
- * broker (with its housekeeping thread), MBean and status servlet come and go together.
+ * Starts everything the WAR owns when it is deployed and stops it when it is undeployed: the
+ * settings, the broker (with its threads), the handshake filters, the MBean and the status
+ * servlet come and go together.
  *
- * <p>The endpoint instances the container creates per connection find the broker through
- * {@link #broker()}: a static field, which is per WAR because each web application has its own
- * class loader. The container only accepts connections once this listener has run.
+ * <p>The filters and the servlet are registered here, with what they need, rather than declared:
+ * they exist only with a running broker. The endpoint configurator, which the container creates
+ * itself, finds the deployment through {@link #running()}: a static field, which is per WAR
+ * because each web application has its own class loader. The container only accepts connections
+ * once this listener has run.
  */
 @WebListener
 public class WsChatLifecycle implements ServletContextListener {
@@ -37,28 +46,20 @@ public class WsChatLifecycle implements ServletContextListener {
      */
     static final int RECEIVE_BUFFER_SIZE = 1024;
 
-    private static volatile Broker broker;
-    private static volatile OriginPolicy originPolicy;
-    private static volatile HostPolicy hostPolicy;
+    /** What a handshake needs of the deployment. */
+    public record Running(Broker broker, OriginPolicy origins) {
+    }
+
+    private static volatile Running running;
     private BrokerMonitor monitor;
 
-    /** The broker of this deployment. */
-    public static Broker broker() {
-        Broker running = broker;
-        if (running == null) {
+    /** The deployment of this WAR. */
+    public static Running running() {
+        Running deployment = running;
+        if (deployment == null) {
             throw new IllegalStateException("WSChat is not running");
         }
-        return running;
-    }
-
-    /** The host policy of this deployment. */
-    public static HostPolicy hostPolicy() {
-        return hostPolicy;
-    }
-
-    /** The origin policy of this deployment. */
-    public static OriginPolicy originPolicy() {
-        return originPolicy;
+        return deployment;
     }
 
     @Override
@@ -71,13 +72,18 @@ public class WsChatLifecycle implements ServletContextListener {
             LOG.log(Level.ERROR, "WSChat not started: " + e.getMessage());
             throw e;
         }
+        WarClasses.loadAll(context);
         ServerContainer container = (ServerContainer) context.getAttribute(ServerContainer.class.getName());
         container.setDefaultMaxTextMessageBufferSize(RECEIVE_BUFFER_SIZE);
         container.setDefaultMaxBinaryMessageBufferSize(RECEIVE_BUFFER_SIZE);
         JsonProvider json = JsonProvider.provider();
-        originPolicy = new OriginPolicy(settings);
-        hostPolicy = new HostPolicy(settings);
-        broker = new Broker(settings, json, settings.clustered() ? new RedisCluster(settings.redisUrl()) : Cluster.SINGLE);
+        Cluster cluster = settings.clustered() ? new RedisCluster(settings.redisUrl()) : new LocalOnly();
+        Broker broker = new Broker(settings, json, Session.class.getClassLoader(), cluster);
+        running = new Running(broker, new OriginPolicy(settings));
+        // In this order, and before the container's own upgrade filter (mapped after the application's).
+        filter(context, "wschat-handshake-guard", new org.socialvp.wschat.HandshakeGuard(new HostPolicy(settings),
+                broker.metrics()));
+        filter(context, "wschat-context-root", new org.socialvp.wschat.ContextRootUpgrade());
         monitor = new BrokerMonitor(broker);
         monitor.register(context.getContextPath());
         if (settings.statusEnabled()) {
@@ -89,15 +95,21 @@ public class WsChatLifecycle implements ServletContextListener {
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
-        Broker stopping = broker;
-        broker = null;
+        Running stopping = running;
+        running = null;
         if (monitor != null) {
             monitor.unregister();
             monitor = null;
         }
         if (stopping != null) {
-            stopping.shutdown();
+            stopping.broker().shutdown();
         }
         LOG.log(Level.INFO, "WSChat stopped");
+    }
+
+    private static void filter(ServletContext context, String name, HttpFilter filter) {
+        FilterRegistration.Dynamic registration = context.addFilter(name, filter);
+        registration.setAsyncSupported(true);
+        registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
     }
 }

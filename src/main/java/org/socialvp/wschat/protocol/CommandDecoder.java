@@ -27,6 +27,10 @@ import java.util.Map;
  * no {@code BigDecimal} is ever built from a 10,000-digit literal.
  *
  * <p>Stateless apart from the factory: one instance serves every connection concurrently.
+ *
+ * <p>A JSON-B-style {@link Decoder} that the container does not call: registered with an endpoint,
+ * it would be handed whole messages only, and the broker takes text in small parts (so that an
+ * idle connection's buffer stays small) and assembles each message itself before decoding it here.
  */
 public final class CommandDecoder implements Decoder.Text<Command> {
 

@@ -11,6 +11,8 @@ import jakarta.websocket.Encoder;
  * <p>The broker calls it once per event — once per broadcast, however many receive it — and hands
  * the same text to every recipient's outbox. One {@link Jsonb} built on the WAR's one JSON-P
  * provider serves every thread (Jsonb instances are thread-safe); no provider is looked up per call.
+ * The broker drives it itself, like {@link CommandDecoder}, so that one encoding serves every
+ * recipient; {@link #destroy} releases the {@code Jsonb} when the broker stops.
  */
 public final class EventEncoder implements Encoder.Text<Event> {
 

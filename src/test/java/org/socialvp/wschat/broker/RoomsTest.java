@@ -16,6 +16,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.socialvp.wschat.cluster.LocalOnly;
+import org.socialvp.wschat.outbox.Frame;
 
 /** The registry of rooms and names under many threads. */
 class RoomsTest {
@@ -23,7 +25,7 @@ class RoomsTest {
     private static final int THREADS = 24;
 
     private final ExecutorService threads = Executors.newFixedThreadPool(THREADS);
-    private final Rooms rooms = new Rooms(name -> Frame.of("init " + name), 0);
+    private final Rooms rooms = new Rooms(name -> Frame.of("init " + name), 0, new LocalOnly());
 
     @AfterEach
     void stopThreads() {
@@ -147,7 +149,7 @@ class RoomsTest {
 
     @Test
     void aFullRoomTurnsTheNextJoinerAwayUntilSomeoneLeaves() {
-        Rooms small = new Rooms(name -> Frame.of("init " + name), 2);
+        Rooms small = new Rooms(name -> Frame.of("init " + name), 2, new LocalOnly());
         Room first = small.join("small");
         assertSame(first, small.join("small"));
         assertNull(small.join("small"), "the third connection finds the room full");
@@ -157,6 +159,6 @@ class RoomsTest {
 
     /** A client with no connection behind it: the registry only cares about its identity. */
     private static Client clientIn(Room room) {
-        return new Client(null, room, 0, null, client -> null);
+        return new Client("test", room, 0, null, client -> null);
     }
 }

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.socialvp.wschat.broker.Cluster;
 import org.socialvp.wschat.testing.RedisServer;
 
 /** Frames between two "servers" over a real Redis: who gets what, and in which order. */
@@ -123,7 +122,7 @@ class RedisBusTest {
         final RedisDirectory directory;
 
         Server(String id) {
-            bus = new RedisBus(client, client.connect(), id, new Cluster.Receiver() {
+            bus = new RedisBus(client, client.connect(), id, new Receiver() {
                 @Override
                 public void toRoom(String room, String frame) {
                     delivered.add(room + " " + frame);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.socialvp.wschat.broker.Cluster.Claim;
+import org.socialvp.wschat.cluster.NameDirectory.Claim;
 import org.socialvp.wschat.testing.RedisServer;
 
 /** The directory's scripts against a real Redis: several "servers" are several directories. */

@@ -1,13 +1,13 @@
-package org.socialvp.wschat.broker;
+package org.socialvp.wschat.outbox;
 
 /** UTF-8 sizes of Java strings, counted without encoding them. */
-final class Utf8 {
+public final class Utf8 {
 
     private Utf8() {
     }
 
     /** The number of bytes {@code text} takes in UTF-8. */
-    static int length(CharSequence text) {
+    public static int length(CharSequence text) {
         int length = text.length();
         int bytes = length;
         for (int i = 0; i < length; i++) {
@@ -28,7 +28,7 @@ final class Utf8 {
     }
 
     /** Whether {@code text} takes more than {@code limit} bytes in UTF-8; exact, and cheap for short text. */
-    static boolean exceeds(CharSequence text, long limit) {
+    public static boolean exceeds(CharSequence text, long limit) {
         if (text.length() > limit) {
             return true;
         }

@@ -1,4 +1,4 @@
-package org.socialvp.wschat.broker;
+package org.socialvp.wschat.outbox;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * So other viewers' frames are delayed by at most {@link #STUCK_NANOS} and a sweep, never by a
  * stalled peer's timeout.
  */
-final class Writers {
+public final class Writers {
 
     static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final System.Logger LOG = System.getLogger(Writers.class.getName());
@@ -56,28 +56,20 @@ final class Writers {
     }
 
     /** When every writer is stuck, gives the queued outboxes back to asynchronous sending. */
-    void rescueStranded() {
+    public void rescueStranded() {
         if (anyWriterFree(System.nanoTime())) {
             return;
         }
         Outbox stranded;
         while ((stranded = waiting.poll()) != null) {
             queued.tryAcquire();
-            stranded.writeAsynchronously();
+            stranded.sendAsynchronously();
         }
     }
 
     void stop() {
         stopped = true;
         queued.release(writers.length);
-    }
-
-    Thread[] threads() {
-        Thread[] threads = new Thread[writers.length];
-        for (int i = 0; i < writers.length; i++) {
-            threads[i] = writers[i].thread;
-        }
-        return threads;
     }
 
     private boolean anyWriterFree(long now) {
@@ -117,7 +109,7 @@ final class Writers {
             // Whatever is still queued at shutdown goes out asynchronously (or is dropped by its close).
             Outbox left;
             while ((left = waiting.poll()) != null) {
-                left.writeAsynchronously();
+                left.sendAsynchronously();
             }
         }
     }

@@ -1,8 +1,8 @@
-package org.socialvp.wschat.broker;
+package org.socialvp.wschat.outbox;
 
-import jakarta.websocket.Session;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -19,24 +19,38 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Threads are daemons, named {@code wschat-…}, and run with the container's class loader as their
  * context loader so that nothing they cause the container to create keeps the WAR's loader alive.
  */
-final class WorkerThreads {
+public final class WorkerThreads {
 
     /** One writer per core: writing is CPU work (and system calls); more threads only contend. */
     static final int WRITERS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
-    final ScheduledThreadPoolExecutor housekeeping;
-    final Writers writers;
+    private final ScheduledThreadPoolExecutor housekeeping;
+    private final Writers writers;
     private final List<Thread> started = new CopyOnWriteArrayList<>();
 
-    WorkerThreads() {
+    private final ClassLoader containerLoader;
+
+    /** @param containerLoader the context class loader every thread runs with (see the class comment) */
+    public WorkerThreads(ClassLoader containerLoader) {
+        this.containerLoader = containerLoader;
         housekeeping = new ScheduledThreadPoolExecutor(1, factory("wschat-housekeeping"));
         housekeeping.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         housekeeping.setRemoveOnCancelPolicy(true);
         writers = new Writers(WRITERS, factory("wschat-writer"));
     }
 
+    /** The one thread for pings, timeouts and closes. */
+    public ScheduledExecutorService housekeeping() {
+        return housekeeping;
+    }
+
+    /** The batch writers. */
+    public Writers writers() {
+        return writers;
+    }
+
     /** Stops both pools and waits for every thread they started to exit. */
-    void shutdown() {
+    public void shutdown() {
         housekeeping.shutdown();
         writers.stop();
         try {
@@ -58,7 +72,7 @@ final class WorkerThreads {
         return runnable -> {
             Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
             thread.setDaemon(true);
-            thread.setContextClassLoader(Session.class.getClassLoader());
+            thread.setContextClassLoader(containerLoader);
             started.add(thread);
             return thread;
         };

@@ -1,0 +1,202 @@
+package org.socialvp.wschat.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
+import java.io.StringReader;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.socialvp.wschat.cluster.LocalOnly;
+import org.socialvp.wschat.config.Settings;
+import org.socialvp.wschat.testing.FakePeer;
+import org.socialvp.wschat.testing.FakePeer.Completes;
+
+/** The broker's rules with scripted peers in place of a container: every role wired as deployed. */
+class BrokerTest {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
+
+    private Broker broker = broker(Map.of());
+
+    @AfterEach
+    void stop() {
+        broker.shutdown();
+    }
+
+    private static Broker broker(Map<String, String> settings) {
+        return new Broker(Settings.load(settings::get), JSON, BrokerTest.class.getClassLoader(), new LocalOnly());
+    }
+
+    /** A connected viewer: its peer, its connection, its init frame taken. */
+    private record Viewer(FakePeer peer, Connection connection) {
+
+        JsonObject next() throws InterruptedException {
+            String text = peer.next();
+            assertTrue(text != null, "a frame");
+            return JSON.createReader(new StringReader(text)).readObject();
+        }
+
+        JsonObject next(String type) throws InterruptedException {
+            JsonObject frame = next();
+            assertEquals(type, frame.getString("type"), frame::toString);
+            return frame;
+        }
+
+        void send(String text) {
+            connection.text(text, true);
+        }
+    }
+
+    private Viewer connect(String room) throws InterruptedException {
+        FakePeer peer = new FakePeer(Completes.INLINE, false);
+        Viewer viewer = new Viewer(peer, broker.open(peer, room));
+        assertEquals(room, viewer.next("init").getString("room"), "the init frame comes first");
+        return viewer;
+    }
+
+    private Viewer identified(String room, String name) throws InterruptedException {
+        Viewer viewer = connect(room);
+        viewer.send("{\"command\":\"identify\",\"name\":\"" + name + "\"}");
+        assertEquals(300, viewer.next("outcome").getInt("code"));
+        return viewer;
+    }
+
+    @Test
+    void identifyingAnnouncesTheNameAndBroadcastsReachTheOthersOnly() throws Exception {
+        Viewer alice = identified("party", "alice");
+        Viewer bob = identified("party", "bob");
+        assertEquals("bob", alice.next("join").getString("who"));
+        alice.send("{\"command\":\"broadcast\",\"message\":{\"play\":12.5}}");
+        JsonObject broadcast = bob.next("broadcast");
+        assertEquals("alice", broadcast.getString("from"));
+        assertEquals("{\"play\":12.5}", broadcast.get("message").toString());
+        assertNull(alice.peer().next(), "the sender does not get its own broadcast");
+    }
+
+    @Test
+    void aMessageToNobodyIs404AndToSomebodyReachesOnlyThem() throws Exception {
+        Viewer alice = identified("party", "alice");
+        Viewer bob = identified("party", "bob");
+        Viewer carol = identified("party", "carol");
+        alice.next("join");
+        alice.next("join");
+        bob.next("join");
+        alice.send("{\"command\":\"message\",\"to\":\"bob\",\"message\":[1,2]}");
+        assertEquals("[1,2]", bob.next("message").get("message").toString());
+        alice.send("{\"command\":\"message\",\"to\":\"dave\",\"message\":1}");
+        assertEquals(404, alice.next("outcome").getInt("code"));
+        assertNull(carol.peer().next(), "carol hears nothing of it");
+    }
+
+    @Test
+    void aNameIsTakenOnceThenFreedByTheClose() throws Exception {
+        Viewer alice = identified("party", "alice");
+        Viewer impostor = connect("party");
+        impostor.send("{\"command\":\"identify\",\"name\":\"alice\"}");
+        assertEquals(305, impostor.next("outcome").getInt("code"));
+        alice.connection().closed(1000, "bye");
+        impostor.send("{\"command\":\"identify\",\"name\":\"alice\"}");
+        assertEquals(300, impostor.next("outcome").getInt("code"));
+    }
+
+    @Test
+    void leavingIsHeardAsQuitAndARenameAsQuitThenJoin() throws Exception {
+        Viewer alice = identified("party", "alice");
+        Viewer bob = identified("party", "bob");
+        alice.next("join");
+        bob.send("{\"command\":\"identify\",\"name\":\"robert\"}");
+        assertEquals(300, bob.next("outcome").getInt("code"));
+        assertEquals("bob", alice.next("quit").getString("who"));
+        assertEquals("robert", alice.next("join").getString("who"));
+        bob.connection().closed(1006, "");
+        assertEquals("robert", alice.next("quit").getString("who"));
+    }
+
+    @Test
+    void commandsBeforeIdentifyAreAnswered10AndBadInput400() throws Exception {
+        Viewer stranger = connect("party");
+        stranger.send("{\"command\":\"list\"}");
+        assertEquals(10, stranger.next("outcome").getInt("code"));
+        stranger.send("not json");
+        assertEquals(400, stranger.next("outcome").getInt("code"));
+    }
+
+    @Test
+    void anInvalidRoomIsRefusedWith1008AndIgnoredAfterwards() throws Exception {
+        FakePeer peer = new FakePeer(Completes.INLINE, false);
+        Connection refused = broker.open(peer, "not a room!");
+        assertSame(Connection.NONE, refused);
+        assertEquals(1008, peer.closeCode());
+        assertEquals("invalid room", peer.closeReason());
+        refused.text("{\"command\":\"identify\",\"name\":\"x\"}", true);
+        assertNull(peer.next(), "a refused connection hears nothing");
+    }
+
+    @Test
+    void aFullServerRefusesWith1013UntilSomeoneLeaves() throws Exception {
+        broker.shutdown();
+        broker = broker(Map.of("wschat.maxConnections", "1"));
+        Viewer only = connect("party");
+        FakePeer surplus = new FakePeer(Completes.INLINE, false);
+        assertSame(Connection.NONE, broker.open(surplus, "party"));
+        assertEquals(1013, surplus.closeCode());
+        assertEquals("server full", surplus.closeReason());
+        only.connection().closed(1000, "bye");
+        connect("party");
+    }
+
+    @Test
+    void aBinaryFrameAndAnOversizeMessageCloseOnlyTheirSender() throws Exception {
+        broker.shutdown();
+        broker = broker(Map.of("wschat.maxMessageBytes", "100"));
+        Viewer binary = connect("party");
+        Viewer big = connect("party");
+        Viewer calm = identified("party", "calm");
+        binary.connection().binary();
+        assertTrue(binary.peer().awaitClose(5));
+        assertEquals(1003, binary.peer().closeCode());
+        big.connection().text("{\"command\":\"broadcast\",\"message\":\"" + "x".repeat(60), false);
+        big.connection().text("x".repeat(60) + "\"}", true);
+        assertTrue(big.peer().awaitClose(5));
+        assertEquals(1009, big.peer().closeCode());
+        calm.send("{\"command\":\"list\"}");
+        assertEquals("[\"calm\"]", calm.next("list").get("names").toString());
+    }
+
+    @Test
+    void aRecipientThatStopsReadingIsClosedAsASlowConsumerAndTheOthersHearItQuit() throws Exception {
+        broker.shutdown();
+        broker = broker(Map.of("wschat.sendQueueMaxBytes", "2000", "wschat.rateLimitPerSecond", "0",
+                "wschat.pongTimeoutSeconds", "1"));
+        Viewer sender = identified("party", "sender");
+        Viewer sloth = identified("party", "sloth");
+        sender.next("join");
+        sloth.peer().completes(Completes.NEVER);
+        for (int i = 0; i < 40; i++) {
+            sender.send("{\"command\":\"broadcast\",\"message\":\"" + "x".repeat(100) + "\"}");
+        }
+        assertTrue(sloth.peer().awaitClose(15));
+        assertEquals(1013, sloth.peer().closeCode());
+        assertEquals("slow consumer", sloth.peer().closeReason());
+        assertEquals("sloth", sender.next("quit").getString("who"));
+        assertEquals(1, broker.status().slowConsumerCloses());
+    }
+
+    @Test
+    void theStatusCountsConnectionsNamesAndRooms() throws Exception {
+        identified("a", "alice");
+        identified("a", "bob");
+        connect("b");
+        Status status = broker.status();
+        assertEquals(3, status.connections());
+        assertEquals(2, status.identified());
+        assertEquals(2, status.rooms());
+        assertEquals(Map.of("a", 2, "b", 1), status.largestRooms());
+        assertEquals("single", status.cluster());
+    }
+}
