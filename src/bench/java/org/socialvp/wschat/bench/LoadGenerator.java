@@ -27,8 +27,10 @@ import java.util.concurrent.TimeUnit;
  * sweep   URL CLIENTS SENDERS SECONDS RATE...       fanout at each RATE, then the best clean one
  * direct  URL PAIRS SECONDS                         PAIRS ping-pong pairs of direct messages
  * connect URL TOTAL CONCURRENCY                     connect + identify TOTAL clients, CONCURRENCY at a time
- * idle    URL COUNT [SERVER_PID [ROOM_SIZE]]       hold COUNT identified connections; with a pid, RSS per connection;
- *                                                   with a room size, in rooms URL/idle-0, URL/idle-1, ... of that many
+ * idle    URL COUNT [SERVER_PID [ROOM_SIZE [LIMIT]]] hold COUNT identified connections; with a pid, RSS and (for a
+ *                                                   JVM) live heap per connection after full collections; with a room
+ *                                                   size, in rooms URL/idle-0, URL/idle-1, ... of that many; then one
+ *                                                   message of LIMIT + 1 bytes (default 2 MiB + 1) must be closed 1009
  * </pre>
  *
  * URL may be several, separated by commas (the servers of a cluster): the clients are dealt out
@@ -65,7 +67,8 @@ public final class LoadGenerator {
             case "sweep" -> load.sweep(n[0], n[1], n[2], Arrays.copyOfRange(n, 3, n.length));
             case "direct" -> load.direct(n[0], n[1]);
             case "connect" -> load.connect(n[0], n[1]);
-            case "idle" -> load.idle(n[0], n.length > 1 ? n[1] : 0, n.length > 2 ? n[2] : 0);
+            case "idle" -> load.idle(n[0], n.length > 1 ? n[1] : 0, n.length > 2 ? n[2] : 0,
+                    n.length > 3 ? n[3] : 2 * 1024 * 1024);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -213,30 +216,52 @@ public final class LoadGenerator {
      * {@code n²/2} events while they connect: with a room size the viewers are spread over rooms
      * of that many, as watch parties are, and what is measured is the cost of holding them.
      */
-    private void idle(int count, long serverPid, int roomSize) throws Exception {
+    private void idle(int count, long serverPid, int roomSize, int messageLimit) throws Exception {
         long before = serverPid > 0 ? rssAfterGc(serverPid) : 0;
+        long heapBefore = serverPid > 0 ? liveHeapKib(serverPid) : 0;
         List<Conn> conns = openIdentified(count, "i", roomSize);
         drainFor(2000);
         long after = serverPid > 0 ? rssAfterGc(serverPid) : 0;
-        boolean limitEnforced = oversizeIsRefused(conns.get(count - 1));
+        long heapAfter = serverPid > 0 ? liveHeapKib(serverPid) : 0;
+        boolean limitEnforced = oversizeIsRefused(conns.get(count - 1), messageLimit);
         System.out.printf(Locale.ROOT, "{\"mode\":\"idle\",\"connections\":%d,\"open\":%d,\"rss_before_kib\":%d,"
-                        + "\"rss_after_kib\":%d,\"kib_per_connection\":%.1f,\"message_limit_enforced\":%b,"
-                        + "\"room_size\":%d}%n",
-                count, count - closedEarly, before, after, (after - before) / (double) count, limitEnforced, roomSize);
+                        + "\"rss_after_kib\":%d,\"kib_per_connection\":%.1f,\"heap_before_kib\":%d,\"heap_after_kib\":%d,"
+                        + "\"heap_kib_per_connection\":%.1f,\"message_limit_enforced\":%b,\"room_size\":%d}%n",
+                count, count - closedEarly, before, after, (after - before) / (double) count, heapBefore, heapAfter,
+                (heapAfter - heapBefore) / (double) count, limitEnforced, roomSize);
         conns.forEach(Conn::reset);
     }
 
-    /** Whether a 65,537-byte message still closes its connection (the probe) with 1009. */
-    private boolean oversizeIsRefused(Conn probe) throws IOException {
+    /** Whether a message one byte over {@code limit} still closes its connection (the probe) with 1009. */
+    private boolean oversizeIsRefused(Conn probe, int limit) throws IOException {
         int[] code = {0};
         probe.onClose = c -> code[0] = c;
-        String body = "x".repeat(65_537);
-        probe.sendText("{\"command\":\"broadcast\",\"message\":\"" + body + "\"}");
+        String prefix = "{\"command\":\"broadcast\",\"message\":\"";
+        String body = "x".repeat(limit + 1 - prefix.length() - 2);
+        probe.sendText(prefix + body + "\"}");
         double deadline = millisNow() + 10_000;
         while (code[0] == 0 && millisNow() < deadline) {
             poll(5);
         }
         return code[0] == 1009;
+    }
+
+    /** The heap a JVM uses right after the full collections of {@link #rssAfterGc}, from {@code jcmd GC.heap_info}; 0 for others. */
+    private static long liveHeapKib(long pid) throws Exception {
+        boolean jvm = ProcessHandle.of(pid).flatMap(p -> p.info().command()).filter(c -> c.endsWith("/java")).isPresent();
+        if (!jvm) {
+            return 0;
+        }
+        Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
+        String info = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        jcmd.waitFor(60, TimeUnit.SECONDS);
+        // Every heap space ("garbage-first heap", or "def new generation" and "tenured generation"): "total …K, used …K".
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(info);
+        long kib = 0;
+        while (used.find()) {
+            kib += Long.parseLong(used.group(1));
+        }
+        return kib;
     }
 
     /**

@@ -69,9 +69,9 @@ final class Client {
         return connectedAt;
     }
 
-    /** Flood control's verdict on a message of {@code size} UTF-8 bytes that arrived {@code now}. */
-    FloodControl.Verdict admit(long now, int size) {
-        return flood.admit(now, size);
+    /** Flood control's verdict on {@code message}, which arrived {@code now}. */
+    FloodControl.Verdict admit(long now, String message) {
+        return flood.admit(now, message);
     }
 
     /**

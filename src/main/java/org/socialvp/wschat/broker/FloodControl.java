@@ -1,5 +1,7 @@
 package org.socialvp.wschat.broker;
 
+import org.socialvp.wschat.outbox.Utf8;
+
 /**
  * The two rate limits of one connection: messages per second and bytes per second, each a
  * {@link RateLimiter} (either may be off). A frame is judged by both, so that neither many small
@@ -28,10 +30,10 @@ final class FloodControl {
         this.bytes = bytes;
     }
 
-    /** The verdict on a message of {@code size} UTF-8 bytes that arrived {@code now}. */
-    Verdict admit(long now, int size) {
+    /** The verdict on {@code message}, which arrived {@code now}; its UTF-8 size is counted only if bytes are limited. */
+    Verdict admit(long now, String message) {
         RateLimiter.Verdict byCount = messages == null ? RateLimiter.Verdict.ALLOW : messages.onFrame(now);
-        RateLimiter.Verdict bySize = bytes == null ? RateLimiter.Verdict.ALLOW : bytes.onFrame(now, size);
+        RateLimiter.Verdict bySize = bytes == null ? RateLimiter.Verdict.ALLOW : bytes.onFrame(now, Utf8.length(message));
         if (byCount == RateLimiter.Verdict.FLOODING || bySize == RateLimiter.Verdict.FLOODING) {
             return Verdict.FLOODING;
         }

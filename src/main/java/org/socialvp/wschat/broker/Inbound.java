@@ -3,7 +3,7 @@ package org.socialvp.wschat.broker;
 import jakarta.websocket.DecodeException;
 import java.lang.System.Logger.Level;
 import org.socialvp.wschat.config.Settings;
-import org.socialvp.wschat.outbox.Utf8;
+import org.socialvp.wschat.outbox.Frame;
 import org.socialvp.wschat.protocol.Command;
 import org.socialvp.wschat.protocol.CommandDecoder;
 import org.socialvp.wschat.protocol.Disconnect;
@@ -57,7 +57,7 @@ final class Inbound {
             return;
         }
         metrics.messagesIn.increment();
-        switch (client.admit(System.nanoTime(), Utf8.length(text))) {
+        switch (client.admit(System.nanoTime(), text)) {
             case TOO_MANY_MESSAGES:
                 rateLimited(client, frames.outcome(OutcomeCode.TOO_MANY_MESSAGES));
                 return;
@@ -87,7 +87,7 @@ final class Inbound {
         }
     }
 
-    private void rateLimited(Client client, org.socialvp.wschat.outbox.Frame answer) {
+    private void rateLimited(Client client, Frame answer) {
         metrics.rateLimited.increment();
         LOG.log(Level.DEBUG, () -> client + " rate limited");
         delivery.to(client, answer);
