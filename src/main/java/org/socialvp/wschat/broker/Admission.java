@@ -94,6 +94,10 @@ final class Admission {
         @Override
         public void pong() {
             client.pongReceived();
+            Session session = client.session();
+            if (session != null) {
+                session.ponged(client);
+            }
         }
 
         @Override

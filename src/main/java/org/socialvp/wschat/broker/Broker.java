@@ -20,6 +20,7 @@ import org.socialvp.wschat.protocol.Event;
  *   <li>{@link Commands}: what each command does;</li>
  *   <li>{@link Presence}: {@code join} and {@code quit};</li>
  *   <li>{@link Departures}: every way a connection ends;</li>
+ *   <li>{@link Sessions}: sessions that outlive a lost connection, and resuming them;</li>
  *   <li>{@link Housekeeping}: pings and timeouts, once a second;</li>
  *   <li>{@link ClusterRelay}: what the other servers send;</li>
  *   <li>{@link Delivery} and {@link Frames}: events encoded once, handed to outboxes.</li>
@@ -59,14 +60,16 @@ public final class Broker {
                 settings.maxConnectionsPerRoom(), cluster.bus()));
         Delivery delivery = new Delivery(cluster.bus(), metrics);
         Presence presence = new Presence(delivery, frames, cluster.directory());
-        this.departures = new Departures(registry, presence, metrics);
-        Commands commands = new Commands(frames, delivery, presence, cluster.directory(), cluster.bus());
+        Sessions sessions = new Sessions(settings, registry, presence, frames);
+        this.departures = new Departures(registry, presence, sessions, metrics);
+        Commands commands = new Commands(frames, delivery, presence, cluster.directory(), cluster.bus(), sessions,
+                departures);
         Inbound inbound = new Inbound(settings, new CommandDecoder(json, settings.maxJsonDepth()), frames, delivery,
                 commands, departures, metrics);
         this.admission = new Admission(settings, registry, threads, delivery, inbound, departures);
         cluster.start(new ClusterRelay(registry.rooms(), delivery, presence));
         threads.housekeeping().scheduleWithFixedDelay(
-                new Housekeeping(settings, registry, departures, threads.writers(), cluster),
+                new Housekeeping(settings, registry, departures, sessions, threads.writers(), cluster),
                 Housekeeping.SWEEP_MILLIS, Housekeeping.SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 

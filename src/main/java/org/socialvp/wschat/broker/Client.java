@@ -1,7 +1,10 @@
 package org.socialvp.wschat.broker;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.socialvp.wschat.outbox.Frame;
 import org.socialvp.wschat.outbox.Outbox;
 import org.socialvp.wschat.outbox.Utf8;
 
@@ -31,6 +34,16 @@ final class Client {
     /** The message being assembled from parts; touched only by the connection's read thread. */
     private StringBuilder partial;
 
+    /** The resumable session this connection carries, or {@code null}. */
+    private volatile Session session;
+    /**
+     * False from the moment a first name is claimed until the 300 that grants it is queued: frames
+     * from others meanwhile wait in {@link #held}, so that nothing reaches the viewer before its
+     * 300 (and what must follow it directly). Guarded by this object's lock while false.
+     */
+    private volatile boolean ready = true;
+    private List<Frame.Encoded> held;
+
     /**
      * @param id the container's id of the connection, for logs
      * @param outboxFactory builds this client's outbox; it receives the client so the outbox's
@@ -47,6 +60,47 @@ final class Client {
 
     Room room() {
         return room;
+    }
+
+    Session session() {
+        return session;
+    }
+
+    void session(Session session) {
+        this.session = session;
+    }
+
+    /** Frames for this viewer wait from now on until {@link #release}. */
+    synchronized void holdBack() {
+        ready = false;
+        held = new ArrayList<>();
+    }
+
+    /** Whether this viewer takes frames now; {@code false} while they are held back. */
+    boolean ready() {
+        return ready;
+    }
+
+    /** Keeps {@code frame} for {@link #release} if frames are held back; {@code false} if they are not (any more). */
+    synchronized boolean hold(Frame.Encoded frame) {
+        if (ready) {
+            return false;
+        }
+        held.add(frame);
+        return true;
+    }
+
+    /**
+     * Hands the frames held back to {@code deliver}, in order, then takes frames directly again.
+     * Under the lock: a frame offered meanwhile waits for the lock and then goes after them.
+     */
+    synchronized void release(java.util.function.Consumer<Frame.Encoded> deliver) {
+        if (ready) {
+            return;
+        }
+        held.forEach(deliver);
+        held = null;
+        ready = true;
     }
 
     Outbox outbox() {

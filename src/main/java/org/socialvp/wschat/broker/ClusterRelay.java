@@ -20,7 +20,7 @@ final class ClusterRelay implements Receiver {
     public void toRoom(String roomName, String frame) {
         Room room = rooms.get(roomName);
         if (room != null) {
-            Frame relayed = Frame.of(frame);
+            Frame.Encoded relayed = Frame.of(frame);
             for (Client recipient : room.identified()) {
                 delivery.relay(recipient, relayed);
             }

@@ -5,11 +5,12 @@ import org.socialvp.wschat.cluster.Bus;
 import org.socialvp.wschat.cluster.NameDirectory;
 import org.socialvp.wschat.outbox.Frame;
 import org.socialvp.wschat.protocol.Command;
+import org.socialvp.wschat.protocol.Disconnect;
 import org.socialvp.wschat.protocol.Event;
 import org.socialvp.wschat.protocol.OutcomeCode;
 
 /**
- * The rules of the commands (PROTOCOL.md §1–2, §6), one method per command. Runs on the sending
+ * The rules of the commands (PROTOCOL.md §1–2, §6, §9), one method per command. Runs on the sending
  * connection's read thread; nothing here blocks but a question to the cluster.
  */
 final class Commands {
@@ -21,18 +22,25 @@ final class Commands {
     private final Presence presence;
     private final NameDirectory directory;
     private final Bus bus;
+    private final Sessions sessions;
+    private final Departures departures;
 
-    Commands(Frames frames, Delivery delivery, Presence presence, NameDirectory directory, Bus bus) {
+    Commands(Frames frames, Delivery delivery, Presence presence, NameDirectory directory, Bus bus, Sessions sessions,
+            Departures departures) {
         this.frames = frames;
         this.delivery = delivery;
         this.presence = presence;
         this.directory = directory;
         this.bus = bus;
+        this.sessions = sessions;
+        this.departures = departures;
     }
 
     void handle(Client client, Command command) {
         if (command instanceof Command.Identify identify) {
-            identify(client, identify.name());
+            identify(client, identify);
+        } else if (command instanceof Command.Resume resume) {
+            resume(client, resume);
         } else if (!client.isIdentified()) {
             delivery.to(client, frames.outcome(OutcomeCode.NOT_IDENTIFIED));
         } else if (command instanceof Command.Broadcast broadcast) {
@@ -45,42 +53,94 @@ final class Commands {
     }
 
     /**
-     * Claims {@code name}, or renames: the new name is claimed atomically first, then the old one
+     * Claims a name, or renames: the new name is claimed atomically first, then the old one
      * released, so a client is never without a name while renaming and a failed rename keeps the
      * old one. The others hear {@code quit}/{@code join} before the client gets its 300, so anyone
-     * who identifies after that 300 never hears an old {@code join}. If the connection closed
-     * meanwhile ({@link Departures#leave} on another thread), the name just claimed is released
-     * here: whichever of the two runs last sees the other's write.
+     * who identifies after that 300 never hears an old {@code join}. Frames that others send the
+     * client from the moment its first name is claimed wait until its 300 is queued
+     * ({@link Client#holdBack}): nothing reaches it before its 300, and a session's numbering starts
+     * right after it. If the connection closed meanwhile ({@link Departures} on another thread), the
+     * name just claimed is released here: whichever of the two runs last sees the other's write.
      */
-    private void identify(Client client, String name) {
+    private void identify(Client client, Command.Identify identify) {
+        String name = identify.name();
         Room room = client.room();
         String previous = client.name();
-        if (name.equals(previous)) {
+        boolean opensSession = identify.resume() && sessions.enabled() && client.session() == null;
+        if (name.equals(previous) && !opensSession) {
             delivery.to(client, frames.outcome(OutcomeCode.IDENTIFIED));
             return;
         }
-        if (!room.claim(name, client)) {
-            delivery.to(client, frames.outcome(OutcomeCode.NAME_TAKEN));
+        boolean holding = previous == null || opensSession;
+        if (holding) {
+            client.holdBack();
+        }
+        if (!name.equals(previous) && !claim(client, room, name)) {
+            delivery.first(client, frames.outcome(OutcomeCode.NAME_TAKEN));
+            if (holding) {
+                delivery.release(client);
+            }
             return;
+        }
+        client.name(name);
+        if (previous != null && !name.equals(previous)) {
+            presence.left(client, previous);
+        }
+        if (!name.equals(previous)) {
+            presence.joined(client, name);
+        }
+        if (opensSession) {
+            Session session = sessions.open(client);
+            client.outbox().enqueue(sessions.opened(session)); // unnumbered: the numbering starts after it
+        } else {
+            delivery.first(client, frames.outcome(OutcomeCode.IDENTIFIED));
+        }
+        if (holding) {
+            delivery.release(client);
+        }
+        LOG.log(Level.DEBUG, () -> client + " identified");
+        if (client.isGone()) {
+            presence.left(client, name);
+        }
+    }
+
+    /** Claims {@code name} here and in the directory; {@code false} if another viewer holds it (305). */
+    private boolean claim(Client client, Room room, String name) {
+        if (!room.claim(name, client)) {
+            return false;
         }
         NameDirectory.Claim elsewhere = directory.claim(room.name(), name);
         if (elsewhere == NameDirectory.Claim.TAKEN) {
             room.release(name, client);
-            delivery.to(client, frames.outcome(OutcomeCode.NAME_TAKEN));
-            return;
+            return false;
         }
         if (elsewhere == NameDirectory.Claim.TAKEN_OVER) {
             presence.tookOver(client, name);
         }
-        client.name(name);
-        if (previous != null) {
-            presence.left(client, previous);
+        return true;
+    }
+
+    /** A new connection carries on a session (PROTOCOL.md §9): 301 and what it missed, or 410. */
+    private void resume(Client client, Command.Resume resume) {
+        if (client.isIdentified()) {
+            delivery.to(client, frames.encode(Event.Outcome.of(OutcomeCode.BAD_REQUEST,
+                    "Already identified: resume is for a new connection, before identify")));
+            return;
         }
-        presence.joined(client, name);
-        delivery.to(client, frames.outcome(OutcomeCode.IDENTIFIED));
-        LOG.log(Level.DEBUG, () -> client + " identified");
-        if (client.isGone()) {
-            presence.left(client, name);
+        if (!sessions.enabled()) {
+            delivery.to(client, frames.outcome(OutcomeCode.SESSION_GONE));
+            return;
+        }
+        Sessions.Resumption result = sessions.resume(client, resume.session(), resume.last());
+        if (result instanceof Sessions.Resumed resumed) {
+            if (resumed.stillOpen() != null) {
+                departures.close(resumed.stillOpen(), Disconnect.RESUMED_ELSEWHERE);
+            }
+        } else if (result instanceof Sessions.Refused refused) {
+            if (refused.holder() != null) {
+                departures.close(refused.holder(), Disconnect.RESUMED_ELSEWHERE); // ends the session: the name is free
+            }
+            delivery.to(client, frames.outcome(OutcomeCode.SESSION_GONE));
         }
     }
 
@@ -93,7 +153,7 @@ final class Commands {
     private void message(Client client, Command.Message message) {
         Room room = client.room();
         Client to = room.find(message.to());
-        Frame frame = frames.encode(new Event.Message(client.name(), message.message()));
+        Frame.Encoded frame = frames.encode(new Event.Message(client.name(), message.message()));
         if (to != null) {
             delivery.to(to, frame);
         } else if (bus.sendTo(room.name(), message.to(), frame.text()) != Bus.Reach.DELIVERED) {

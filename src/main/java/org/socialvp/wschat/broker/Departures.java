@@ -5,40 +5,48 @@ import org.socialvp.wschat.protocol.Disconnect;
 
 /**
  * Connections ending, however they end: the server closing one for a {@link Disconnect}, the
- * container reporting one closed, the server stopping. A client leaves exactly once: its name is
- * released (the others hear {@code quit}) and its place in the registry and its room is freed.
+ * container reporting one closed, the server stopping. A connection leaves exactly once: its name
+ * is released (the others hear {@code quit}) and its place in the registry and its room is freed —
+ * unless it carries a resumable session and ended as a lost link would (no close frame from the
+ * client, a missed pong, a failed write): then the session is suspended and the viewer stays
+ * (see {@link Sessions}).
  */
 final class Departures {
 
     private static final System.Logger LOG = System.getLogger(Departures.class.getName());
+    /** What the containers report when a connection ended without a close frame: a reset, an EOF. */
+    private static final int NO_CLOSE_FRAME = 1006;
 
     private final Registry registry;
     private final Presence presence;
+    private final Sessions sessions;
     private final Metrics metrics;
 
-    Departures(Registry registry, Presence presence, Metrics metrics) {
+    Departures(Registry registry, Presence presence, Sessions sessions, Metrics metrics) {
         this.registry = registry;
         this.presence = presence;
+        this.sessions = sessions;
         this.metrics = metrics;
     }
 
     /**
-     * The server closes {@code client} because of {@code why}: logged, the client leaves at once,
-     * and its outbox closes the connection as soon as it can.
+     * The server closes {@code client} because of {@code why}: logged, the client leaves at once
+     * (or its session is suspended, for a lost link), and its outbox closes the connection as soon
+     * as it can.
      */
     void close(Client client, Disconnect why) {
         LOG.log(Level.INFO, () -> client + " closed " + why.code() + ": " + why.logText());
         if (why == Disconnect.SLOW_CONSUMER) {
             metrics.slowConsumerCloses.increment();
         }
-        leave(client);
+        depart(client, why.mayResume());
         client.outbox().close(why);
     }
 
     /** The container closed {@code client}'s connection (any reason, the server's own close included). */
     void closedByContainer(Client client, int code, String reason) {
         LOG.log(Level.DEBUG, () -> client + " closed: " + code + " " + reason);
-        leave(client);
+        depart(client, code == NO_CLOSE_FRAME);
         client.outbox().closedByContainer();
     }
 
@@ -46,16 +54,25 @@ final class Departures {
     void everyone(Disconnect why) {
         presence.stopping();
         for (Client client : registry.clients()) {
-            leave(client);
+            depart(client, false);
             client.outbox().close(why);
         }
     }
 
-    /** Releases the client's name and its place; idempotent. */
-    void leave(Client client) {
+    /**
+     * The connection is gone (once): with {@code mayResume} and a live session it is suspended,
+     * the viewer kept; otherwise the session (if any) ends and the name is released.
+     */
+    private void depart(Client client, boolean mayResume) {
         if (!client.leave()) {
             return;
         }
+        if (mayResume && sessions.suspend(client)) {
+            LOG.log(Level.DEBUG, () -> client + " suspended, waiting for a resume");
+            registry.disconnect(client);
+            return;
+        }
+        sessions.forget(client);
         String name = client.name();
         if (name != null) {
             presence.left(client, name);

@@ -19,8 +19,8 @@ final class Frames {
     static final String WELCOME = "Welcome to WSChat! Identify yourself to start.";
 
     private final EventEncoder encoder;
-    private final Map<OutcomeCode, Frame> outcomes = new EnumMap<>(OutcomeCode.class);
-    private final Frame tooManyBytes;
+    private final Map<OutcomeCode, Frame.Encoded> outcomes = new EnumMap<>(OutcomeCode.class);
+    private final Frame.Encoded tooManyBytes;
 
     Frames(JsonProvider json) {
         encoder = new EventEncoder(json);
@@ -31,17 +31,17 @@ final class Frames {
         warmUp();
     }
 
-    Frame encode(Event event) {
+    Frame.Encoded encode(Event event) {
         return Frame.of(encoder.encode(event));
     }
 
     /** The outcome with its standard text. */
-    Frame outcome(OutcomeCode code) {
+    Frame.Encoded outcome(OutcomeCode code) {
         return outcomes.get(code);
     }
 
     /** The 429 for the byte rate limit. */
-    Frame tooManyBytes() {
+    Frame.Encoded tooManyBytes() {
         return tooManyBytes;
     }
 

@@ -8,8 +8,9 @@ import org.socialvp.wschat.outbox.Writers;
 import org.socialvp.wschat.protocol.Disconnect;
 
 /**
- * Once a second, on the housekeeping thread: pings, the identify and pong timeouts, outboxes
- * stranded behind stuck writers, and the cluster's own round (its lease, the dead servers).
+ * Once a second, on the housekeeping thread: pings, the identify and pong timeouts, suspended
+ * sessions whose window ran out, outboxes stranded behind stuck writers, and the cluster's own
+ * round (its lease, the dead servers).
  */
 final class Housekeeping implements Runnable {
 
@@ -20,12 +21,15 @@ final class Housekeeping implements Runnable {
     private final Departures departures;
     private final Writers writers;
     private final Cluster cluster;
+    private final Sessions sessions;
     private final long identifyTimeout;
     private final long pingInterval;
     private final long pongTimeout;
 
-    Housekeeping(Settings settings, Registry registry, Departures departures, Writers writers, Cluster cluster) {
+    Housekeeping(Settings settings, Registry registry, Departures departures, Sessions sessions, Writers writers,
+            Cluster cluster) {
         this.registry = registry;
+        this.sessions = sessions;
         this.departures = departures;
         this.writers = writers;
         this.cluster = cluster;
@@ -39,6 +43,7 @@ final class Housekeeping implements Runnable {
         writers.rescueStranded();
         cluster.housekeeping();
         long now = System.nanoTime();
+        sessions.expire(now);
         for (Client client : registry.clients()) {
             try {
                 if (!client.isIdentified() && now - client.connectedAt() > identifyTimeout) {

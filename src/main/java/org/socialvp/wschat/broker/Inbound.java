@@ -87,7 +87,7 @@ final class Inbound {
         }
     }
 
-    private void rateLimited(Client client, Frame answer) {
+    private void rateLimited(Client client, Frame.Encoded answer) {
         metrics.rateLimited.increment();
         LOG.log(Level.DEBUG, () -> client + " rate limited");
         delivery.to(client, answer);

@@ -42,7 +42,7 @@ final class Presence {
             return;
         }
         directory.release(room.name(), name);
-        Frame quit = frames.encode(new Event.Quit(name));
+        Frame.Encoded quit = frames.encode(new Event.Quit(name));
         if (stopping) {
             delivery.toOtherServers(room.name(), quit);
         } else {
@@ -57,7 +57,7 @@ final class Presence {
 
     /** {@code name} was held on a server that died; this server tells its own viewers and the others. */
     void freed(Room roomHere, String roomName, String name) {
-        Frame quit = frames.encode(new Event.Quit(name));
+        Frame.Encoded quit = frames.encode(new Event.Quit(name));
         if (roomHere != null) {
             delivery.toRoom(roomHere, null, quit);
         }

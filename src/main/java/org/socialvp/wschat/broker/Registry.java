@@ -43,9 +43,14 @@ final class Registry {
 
     /** Forgets a client that left: its reservation and its place in its room. */
     void remove(Client client) {
+        disconnect(client);
+        rooms.leave(client.room());
+    }
+
+    /** Forgets a connection whose suspended session keeps its place in the room ({@link Sessions}). */
+    void disconnect(Client client) {
         clients.remove(client);
         connections.decrementAndGet();
-        rooms.leave(client.room());
     }
 
     /** Every connected client; weakly consistent, safe to iterate while others come and go. */

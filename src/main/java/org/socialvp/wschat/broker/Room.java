@@ -20,12 +20,12 @@ import org.socialvp.wschat.outbox.Frame;
 final class Room {
 
     private final String name;
-    private final Frame init;
+    private final Frame.Encoded init;
     private final ConcurrentHashMap<String, Client> members = new ConcurrentHashMap<>();
     /** Written only inside {@link Rooms}' {@code compute} on {@link #name}; volatile for the status readers. */
     volatile int connections;
 
-    Room(String name, Frame init) {
+    Room(String name, Frame.Encoded init) {
         this.name = name;
         this.init = init;
     }
@@ -35,7 +35,7 @@ final class Room {
     }
 
     /** The init frame every connection of this room receives first. */
-    Frame init() {
+    Frame.Encoded init() {
         return init;
     }
 
@@ -48,6 +48,11 @@ final class Room {
     /** Releases {@code name} if {@code client} holds it; {@code true} if it did. */
     boolean release(String name, Client client) {
         return members.remove(name, client);
+    }
+
+    /** Gives {@code name}, held by {@code from}, to {@code to} in one step (a resumed session); whether it did. */
+    boolean takeOver(String name, Client from, Client to) {
+        return members.replace(name, from, to);
     }
 
     Client find(String name) {

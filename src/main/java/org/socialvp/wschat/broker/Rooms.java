@@ -30,7 +30,7 @@ final class Rooms {
     private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
-    private final Function<String, Frame> initFrame;
+    private final Function<String, Frame.Encoded> initFrame;
     private final int maxConnectionsPerRoom;
     private final Bus bus;
 
@@ -39,7 +39,7 @@ final class Rooms {
      * @param maxConnectionsPerRoom connections one room may hold, 0 for no limit
      * @param bus told of every room created and removed (must not block)
      */
-    Rooms(Function<String, Frame> initFrame, int maxConnectionsPerRoom, Bus bus) {
+    Rooms(Function<String, Frame.Encoded> initFrame, int maxConnectionsPerRoom, Bus bus) {
         this.initFrame = initFrame;
         this.maxConnectionsPerRoom = maxConnectionsPerRoom;
         this.bus = bus;

@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
  * @param allowedHosts host names (lower case, no port) a handshake's {@code Host} may name; empty for any
  * @param statusEnabled whether {@code GET /wschat/status} answers
  * @param redisUrl the Redis the servers of a cluster share rooms through; empty for one server
+ * @param resumeSeconds how long a session outlives a lost connection, 0 = resuming off
+ * @param resumeBufferBytes bytes of frames kept per session for a resume
  */
 public record Settings(
         int maxMessageBytes,
@@ -50,7 +52,9 @@ public record Settings(
         boolean allowAllOrigins,
         Set<String> allowedHosts,
         boolean statusEnabled,
-        String redisUrl) {
+        String redisUrl,
+        int resumeSeconds,
+        int resumeBufferBytes) {
 
     public static final String PREFIX = "wschat.";
 
@@ -71,7 +75,9 @@ public record Settings(
         ALLOWED_ORIGINS("allowedOrigins", ""),
         ALLOWED_HOSTS("allowedHosts", ""),
         STATUS_ENABLED("statusEnabled", "true"),
-        REDIS_URL("redisUrl", "");
+        REDIS_URL("redisUrl", ""),
+        RESUME_SECONDS("resumeSeconds", "30"),
+        RESUME_BUFFER_BYTES("resumeBufferBytes", "262144");
 
         private final String name;
         private final String defaultValue;
@@ -138,12 +144,19 @@ public record Settings(
                 originList.contains("*"),
                 hostList,
                 reader.flag(Key.STATUS_ENABLED),
-                reader.redisUrl(Key.REDIS_URL));
+                reader.redisUrl(Key.REDIS_URL),
+                reader.number(Key.RESUME_SECONDS, 0),
+                reader.number(Key.RESUME_BUFFER_BYTES, 1024));
     }
 
     /** Whether this server shares its rooms with others through Redis. */
     public boolean clustered() {
         return !redisUrl.isEmpty();
+    }
+
+    /** Whether viewers may ask for a session that outlives their connection. */
+    public boolean resumable() {
+        return resumeSeconds > 0;
     }
 
     /** Whether the message rate limit is switched on. */

@@ -59,6 +59,10 @@ public final class Outbox {
     private final Runnable overflow;
 
     private final AtomicBoolean pingWanted = new AtomicBoolean();
+    /** Who hears of pings ({@link #watchPings}), or {@code null}. */
+    private volatile PingListener pings;
+    /** The last frame taken from the queue to be written; touched by the token's holder only. */
+    private Frame lastTaken;
     /** Set by the first close of any kind, at once with its reason; nothing is accepted after it. */
     private final AtomicReference<Closing> closing = new AtomicReference<>();
     /** The forced close at the end of the grace period, cancelled once the connection is closed. */
@@ -86,6 +90,46 @@ public final class Outbox {
      */
     public boolean offer(Frame frame) {
         return offer(frame, false);
+    }
+
+    /**
+     * Queues {@code frame} behind every frame queued before it, without starting a send: for a
+     * caller that holds a lock, which then calls {@link #pump} once it has let go of it.
+     *
+     * @return {@code false} if the outbox is closing or the frame would overflow it (then call
+     *         {@link #overflowed}, without a lock held)
+     */
+    public boolean enqueue(Frame frame) {
+        return !isClosing() && queue.add(frame);
+    }
+
+    /** Starts sending what {@link #enqueue} queued, if no send is under way. */
+    public void pump() {
+        pump(false);
+    }
+
+    /** Like {@link #pump}, but a writer thread does the sending (see {@link #offerForWriters}). */
+    public void pumpByWriters() {
+        pump(true);
+    }
+
+    /** Runs the overflow action, for a frame {@link #enqueue} refused because the outbox is full. */
+    public void overflowed() {
+        if (!isClosing()) {
+            overflow.run();
+        }
+    }
+
+    /** Tells {@code listener} of every ping written from now on. */
+    public void watchPings(PingListener listener) {
+        this.pings = listener;
+    }
+
+    /** Learns when a ping goes out, and after which frame: its pong proves that frame, and all before it, arrived. */
+    @FunctionalInterface
+    public interface PingListener {
+        /** @param lastWritten the last frame written before the ping, {@code null} if none yet */
+        void pinged(Frame lastWritten);
     }
 
     /**
@@ -190,6 +234,10 @@ public final class Outbox {
             return false;
         }
         if (pingWanted.getAndSet(false)) {
+            PingListener listener = pings;
+            if (listener != null) {
+                listener.pinged(lastTaken);
+            }
             peer.ping();
         }
         return true;
@@ -207,6 +255,7 @@ public final class Outbox {
             if (next == null) {
                 return true;
             }
+            lastTaken = next;
             Send send = new Send(next);
             peer.send(next.text(), send);
             if (!send.returned()) {
@@ -250,6 +299,7 @@ public final class Outbox {
             if (batch.isEmpty()) {
                 return true;
             }
+            lastTaken = batch.get(batch.size() - 1);
             List<String> texts = new ArrayList<>(batch.size());
             long bytes = 0;
             for (Frame frame : batch) {

@@ -8,8 +8,20 @@ import jakarta.json.JsonValue;
  */
 public sealed interface Command {
 
-    /** {@code {"command":"identify","name":…}}: claim (or change to) a name. */
-    record Identify(String name) implements Command {
+    /**
+     * {@code {"command":"identify","name":…}}: claim (or change to) a name; with
+     * {@code "resume":true}, also open a session that outlives the connection (PROTOCOL.md §9).
+     */
+    record Identify(String name, boolean resume) implements Command {
+
+        /** A plain identify, as 2013 clients send it. */
+        public Identify(String name) {
+            this(name, false);
+        }
+    }
+
+    /** {@code {"command":"resume","session":…,"last":…}}: carry on a session after a lost connection. */
+    record Resume(String session, long last) implements Command {
     }
 
     /** {@code {"command":"broadcast","message":…}}: to every other identified client of the room. */

@@ -1,6 +1,7 @@
 package org.socialvp.wschat.protocol;
 
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -152,7 +153,9 @@ public final class CommandDecoder implements Decoder.Text<Command> {
         String command = string(text, frame, "command");
         switch (command) {
             case "identify":
-                return new Command.Identify(name(text, string(text, frame, "name")));
+                return new Command.Identify(name(text, string(text, frame, "name")), flag(text, frame, "resume"));
+            case "resume":
+                return new Command.Resume(string(text, frame, "session"), count(text, frame, "last"));
             case "broadcast":
                 return new Command.Broadcast(present(text, frame, "message"));
             case "message":
@@ -181,6 +184,34 @@ public final class CommandDecoder implements Decoder.Text<Command> {
             throw invalid(text, "Field '" + field + "' must be a string");
         }
         return string.getString();
+    }
+
+    /** An optional {@code true}/{@code false} field; absent is {@code false}. */
+    private static boolean flag(String text, JsonObject frame, String field) throws DecodeException {
+        JsonValue value = frame.get(field);
+        if (value == null || value == JsonValue.FALSE) {
+            return false;
+        }
+        if (value == JsonValue.TRUE) {
+            return true;
+        }
+        throw invalid(text, "Field '" + field + "' must be true or false");
+    }
+
+    /** A required whole number of zero or more. */
+    private static long count(String text, JsonObject frame, String field) throws DecodeException {
+        JsonValue value = present(text, frame, field);
+        if (value instanceof JsonNumber number) {
+            try {
+                long count = number.bigDecimalValue().longValueExact();
+                if (count >= 0) {
+                    return count;
+                }
+            } catch (ArithmeticException notWholeOrTooBig) {
+                // refused below
+            }
+        }
+        throw invalid(text, "Field '" + field + "' must be a whole number of zero or more");
     }
 
     /** Applies the name rules ({@link NameRules}); the name comes back in normalization form C. */

@@ -18,6 +18,8 @@ public enum Disconnect {
     SHUTDOWN(1001, "server shutting down", "server shutting down"),
     /** A write failed: the connection is broken (the client is usually gone already). */
     SEND_FAILED(1006, "send failed", "send failed"),
+    /** A new connection took the session over (PROTOCOL.md §9). */
+    RESUMED_ELSEWHERE(1008, "resumed elsewhere", "the session was resumed on another connection"),
     /** The container refused a frame for the frame's own sake: a bug in WSChat, never the client's doing. */
     INTERNAL_ERROR(1011, "internal error", "the container refused a frame");
 
@@ -29,6 +31,14 @@ public enum Disconnect {
         this.code = code;
         this.reason = reason;
         this.logText = logText;
+    }
+
+    /**
+     * Whether the connection may have gone without the client knowing (a dead link, not a policy):
+     * a resumable session then waits for a resume instead of ending (PROTOCOL.md §9).
+     */
+    public boolean mayResume() {
+        return this == NO_PONG || this == SEND_FAILED;
     }
 
     /** The WebSocket close code. */

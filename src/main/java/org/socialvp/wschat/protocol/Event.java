@@ -26,16 +26,33 @@ public sealed interface Event {
     record Init(String message, String room) implements Event {
     }
 
-    /** The answer to a command: success or the reason it failed. */
-    @JsonbPropertyOrder({"success", "code", "message"})
-    record Outcome(boolean success, int code, String message) implements Event {
+    /**
+     * The answer to a command: success or the reason it failed. The fields after {@code message}
+     * are written only where they apply (JSON-B leaves out {@code null}s): a session's
+     * {@code name}, {@code session} and {@code resumeSeconds} on the 300 that opens it and on a 301.
+     */
+    @JsonbPropertyOrder({"success", "code", "message", "name", "session", "resumeSeconds"})
+    record Outcome(boolean success, int code, String message, String name, String session, Integer resumeSeconds)
+            implements Event {
 
         public static Outcome of(OutcomeCode code) {
-            return new Outcome(code.success(), code.code(), code.message());
+            return of(code, code.message());
         }
 
         public static Outcome of(OutcomeCode code, String message) {
-            return new Outcome(code.success(), code.code(), message);
+            return new Outcome(code.success(), code.code(), message, null, null, null);
+        }
+
+        /** The 300 that opens a session: its token and how long it outlives a lost connection. */
+        public static Outcome sessionOpened(String session, int resumeSeconds) {
+            OutcomeCode code = OutcomeCode.IDENTIFIED;
+            return new Outcome(code.success(), code.code(), code.message(), null, session, resumeSeconds);
+        }
+
+        /** The 301 of a resumed session: the name it holds, its token and window. */
+        public static Outcome resumed(String name, String session, int resumeSeconds) {
+            OutcomeCode code = OutcomeCode.RESUMED;
+            return new Outcome(code.success(), code.code(), code.message(), name, session, resumeSeconds);
         }
     }
 

@@ -4,9 +4,11 @@ package org.socialvp.wschat.protocol;
 public enum OutcomeCode {
     NOT_IDENTIFIED(10, false, "Please identify yourself!"),
     IDENTIFIED(300, true, "Identified successfully!"),
+    RESUMED(301, true, "Resumed"),
     NAME_TAKEN(305, false, "Client with that name already exists!"),
     BAD_REQUEST(400, false, "Missing required request field!"),
     NO_SUCH_CLIENT(404, false, "No client with that name is currently connected!"),
+    SESSION_GONE(410, false, "Session cannot be resumed"),
     TOO_MANY_MESSAGES(429, false, "Too many messages");
 
     private final int code;

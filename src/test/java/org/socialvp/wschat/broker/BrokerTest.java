@@ -32,38 +32,12 @@ class BrokerTest {
         return new Broker(Settings.load(settings::get), JSON, BrokerTest.class.getClassLoader(), new LocalOnly());
     }
 
-    /** A connected viewer: its peer, its connection, its init frame taken. */
-    private record Viewer(FakePeer peer, Connection connection) {
-
-        JsonObject next() throws InterruptedException {
-            String text = peer.next();
-            assertTrue(text != null, "a frame");
-            return JSON.createReader(new StringReader(text)).readObject();
-        }
-
-        JsonObject next(String type) throws InterruptedException {
-            JsonObject frame = next();
-            assertEquals(type, frame.getString("type"), frame::toString);
-            return frame;
-        }
-
-        void send(String text) {
-            connection.text(text, true);
-        }
-    }
-
     private Viewer connect(String room) throws InterruptedException {
-        FakePeer peer = new FakePeer(Completes.INLINE, false);
-        Viewer viewer = new Viewer(peer, broker.open(peer, room));
-        assertEquals(room, viewer.next("init").getString("room"), "the init frame comes first");
-        return viewer;
+        return Viewer.connect(broker, room);
     }
 
     private Viewer identified(String room, String name) throws InterruptedException {
-        Viewer viewer = connect(room);
-        viewer.send("{\"command\":\"identify\",\"name\":\"" + name + "\"}");
-        assertEquals(300, viewer.next("outcome").getInt("code"));
-        return viewer;
+        return Viewer.identified(broker, room, name);
     }
 
     @Test

@@ -40,6 +40,9 @@ class SettingsTest {
         assertTrue(settings.rateLimited());
         assertTrue(settings.statusEnabled());
         assertFalse(settings.clustered(), "one server unless a Redis is configured");
+        assertEquals(30, settings.resumeSeconds());
+        assertEquals(262144, settings.resumeBufferBytes());
+        assertTrue(settings.resumable());
     }
 
     @Test

@@ -1,0 +1,177 @@
+package org.socialvp.wschat.broker;
+
+import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.socialvp.wschat.config.Settings;
+import org.socialvp.wschat.outbox.Frame;
+import org.socialvp.wschat.protocol.Event;
+
+/**
+ * Resumable sessions (PROTOCOL.md §9): opened by an identify with {@code "resume":true},
+ * suspended when a connection ends without the client's own close, resumed by a new connection of
+ * the same room, ended by the client's close, a policy close, a refused resume, the end of
+ * {@code wschat.resumeSeconds} or a full buffer while away.
+ *
+ * <p>While a session is suspended its viewer still holds the name in the room (305 for anyone
+ * else, shown by {@code list}), the room keeps it as a member (the room, and what lives with it,
+ * stays), nobody hears it leave, and frames for it are numbered and kept.
+ */
+final class Sessions {
+
+    private static final System.Logger LOG = System.getLogger(Sessions.class.getName());
+    /** 128 random bits: the token is the only proof of being the session's client. */
+    private static final int TOKEN_BYTES = 16;
+
+    private final Settings settings;
+    private final Registry registry;
+    private final Presence presence;
+    private final Frames frames;
+    private final ConcurrentHashMap<String, Session> byToken = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    private final long window;
+
+    Sessions(Settings settings, Registry registry, Presence presence, Frames frames) {
+        this.settings = settings;
+        this.registry = registry;
+        this.presence = presence;
+        this.frames = frames;
+        this.window = TimeUnit.SECONDS.toNanos(settings.resumeSeconds());
+    }
+
+    /** Whether viewers may have sessions ({@code wschat.resumeSeconds} above 0). */
+    boolean enabled() {
+        return settings.resumable();
+    }
+
+    /** Opens a session for {@code client}, just identified; the 300 that says so is the caller's to send. */
+    Session open(Client client) {
+        byte[] bytes = new byte[TOKEN_BYTES];
+        random.nextBytes(bytes);
+        Session session = new Session(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), client,
+                settings.resumeBufferBytes(), self -> end(self, "more than wschat.resumeBufferBytes kept while away"));
+        byToken.put(session.token(), session);
+        attach(client, session);
+        return session;
+    }
+
+    /** The 300 that opens {@code session}. */
+    Frame.Encoded opened(Session session) {
+        return frames.encode(Event.Outcome.sessionOpened(session.token(), settings.resumeSeconds()));
+    }
+
+    /** What became of a resume. */
+    sealed interface Resumption permits Resumed, Refused {
+    }
+
+    /** Resumed; {@code stillOpen} is the connection the session was on, if it is still open (to be closed). */
+    record Resumed(Client stillOpen) implements Resumption {
+    }
+
+    /**
+     * Refused (410); {@code holder} is the still-open connection of the session, which must now be
+     * closed so that the session ends and its name is free, or {@code null}.
+     */
+    record Refused(Client holder) implements Resumption {
+    }
+
+    /**
+     * {@code client}, a new connection not yet identified, resumes the session {@code token}
+     * after frame {@code last}: the 301 and every frame it missed are queued on it, then live ones.
+     * Refused when there is no such session, it belongs to another room, {@code last} was never
+     * sent or a frame after it is no longer kept; a suspended session then ends at once.
+     */
+    Resumption resume(Client client, String token, long last) {
+        Session session = byToken.get(token);
+        if (session == null) {
+            return new Refused(null);
+        }
+        Client held = session.client();
+        if (held.room() != client.room()) {
+            return refuse(session);
+        }
+        String name = held.name();
+        client.name(name);
+        attach(client, session);
+        Client previous = session.resume(client, last,
+                frames.encode(Event.Outcome.resumed(name, token, settings.resumeSeconds())));
+        if (previous == null) {
+            client.session(null);
+            client.name(null);
+            return refuse(session);
+        }
+        client.room().takeOver(name, previous, client);
+        client.outbox().pump();
+        LOG.log(Level.DEBUG, () -> client + " resumed the session of " + previous + " after frame " + last);
+        if (previous.isGone()) {
+            registry.rooms().leave(client.room()); // the place the suspended session held
+            return new Resumed(null);
+        }
+        return new Resumed(previous);
+    }
+
+    /** {@code client}'s connection carries {@code session}: its pings and pongs trim the session's stream. */
+    private static void attach(Client client, Session session) {
+        client.session(session);
+        client.outbox().watchPings(lastWritten -> session.pinged(client, lastWritten));
+    }
+
+    private Refused refuse(Session session) {
+        if (session.isSuspended()) {
+            end(session, "a resume was refused");
+            return new Refused(null);
+        }
+        return new Refused(session.client());
+    }
+
+    /**
+     * The connection of {@code client} ended without the client's own close: its session, if it
+     * has a live one, is suspended; {@code true} if so (the viewer stays, the caller only lets the
+     * connection go).
+     */
+    boolean suspend(Client client) {
+        Session session = client.session();
+        return session != null && settings.resumable() && session.suspend(client, System.nanoTime());
+    }
+
+    /** {@code client}'s connection is over for good: its session, if it is the session's connection, ends. */
+    void forget(Client client) {
+        Session session = client.session();
+        if (session != null && session.client() == client && session.end()) {
+            byToken.remove(session.token());
+        }
+    }
+
+    /** Once a second: sessions away for longer than {@code wschat.resumeSeconds} end, their names released. */
+    void expire(long now) {
+        for (Session session : byToken.values()) {
+            if (session.expired(now, window)) {
+                end(session, "not resumed within wschat.resumeSeconds");
+            }
+        }
+    }
+
+    /** Ends a suspended session: name released, {@code quit} sent, its place in the room given up. */
+    void end(Session session, String why) {
+        if (!session.end()) {
+            return;
+        }
+        byToken.remove(session.token());
+        Client held = session.client();
+        LOG.log(Level.DEBUG, () -> held + " session ended: " + why);
+        String name = held.name();
+        if (name != null) {
+            presence.left(held, name);
+        }
+        if (held.isGone()) {
+            registry.rooms().leave(held.room());
+        }
+    }
+
+    /** Sessions that exist, live or suspended. */
+    int count() {
+        return byToken.size();
+    }
+}

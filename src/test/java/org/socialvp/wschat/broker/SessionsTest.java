@@ -1,0 +1,274 @@
+package org.socialvp.wschat.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.socialvp.wschat.cluster.LocalOnly;
+import org.socialvp.wschat.config.Settings;
+
+/** Resumable sessions (PROTOCOL.md §9) with scripted peers: the rules, one by one. */
+class SessionsTest {
+
+    private Broker broker = broker(Map.of());
+
+    @AfterEach
+    void stop() {
+        broker.shutdown();
+    }
+
+    private static Broker broker(Map<String, String> settings) {
+        return new Broker(Settings.load(settings::get), JsonProvider.provider(), SessionsTest.class.getClassLoader(),
+                new LocalOnly());
+    }
+
+    /** Identifies with {@code "resume":true} and returns the session's token from the 300. */
+    private static String resumable(Viewer viewer, String name) throws InterruptedException {
+        viewer.send("{\"command\":\"identify\",\"name\":\"" + name + "\",\"resume\":true}");
+        JsonObject opened = viewer.next("outcome");
+        assertEquals(300, opened.getInt("code"));
+        assertFalse(opened.containsKey("seq"), "the 300 that opens a session carries no seq");
+        assertEquals(30, opened.getInt("resumeSeconds"));
+        String token = opened.getString("session");
+        assertTrue(token.matches("[A-Za-z0-9_-]{22,}"), "at least 128 random bits, URL-safe: " + token);
+        return token;
+    }
+
+    private static void resume(Viewer viewer, String token, long last) {
+        viewer.send("{\"command\":\"resume\",\"session\":\"" + token + "\",\"last\":" + last + "}");
+    }
+
+    @Test
+    void everyFrameAfterTheOpeningIsNumberedFromOne() throws Exception {
+        Viewer alice = Viewer.connect(broker, "party");
+        resumable(alice, "alice");
+        Viewer bob = Viewer.identified(broker, "party", "bob");
+        JsonObject join = alice.next("join");
+        assertEquals(1, join.getInt("seq"));
+        alice.send("{\"command\":\"list\"}");
+        assertEquals(2, alice.next("list").getInt("seq"), "answers are numbered too");
+        bob.send("{\"command\":\"broadcast\",\"message\":\"hi\"}");
+        assertEquals(3, alice.next("broadcast").getInt("seq"));
+        alice.send("{\"command\":\"identify\",\"name\":\"alicia\"}");
+        JsonObject renamed = alice.next("outcome");
+        assertEquals(4, renamed.getInt("seq"), "a rename keeps the session and its numbering");
+    }
+
+    @Test
+    void aLostConnectionIsSuspendedAndTheResumeGetsExactlyWhatWasMissed() throws Exception {
+        Viewer alice = Viewer.connect(broker, "party");
+        String token = resumable(alice, "alice");
+        Viewer bob = Viewer.identified(broker, "party", "bob");
+        assertEquals(1, alice.next("join").getInt("seq"));
+        alice.connection().closed(1006, ""); // a reset: no close frame from the client
+
+        bob.send("{\"command\":\"broadcast\",\"message\":\"while you were away\"}");
+        bob.send("{\"command\":\"message\",\"to\":\"alice\",\"message\":\"kept, not 404\"}");
+        bob.send("{\"command\":\"list\"}");
+        assertEquals("[\"alice\",\"bob\"]", bob.next("list").get("names").toString(), "the name is still held");
+        Viewer impostor = Viewer.connect(broker, "party");
+        impostor.send("{\"command\":\"identify\",\"name\":\"alice\"}");
+        assertEquals(305, impostor.next("outcome").getInt("code"));
+
+        Viewer back = Viewer.connect(broker, "party");
+        resume(back, token, 1);
+        JsonObject resumed = back.next("outcome");
+        assertEquals(301, resumed.getInt("code"));
+        assertEquals("Resumed", resumed.getString("message"));
+        assertEquals("alice", resumed.getString("name"));
+        assertEquals(token, resumed.getString("session"));
+        assertFalse(resumed.containsKey("seq"));
+        JsonObject missed = back.next("broadcast");
+        assertEquals(2, missed.getInt("seq"));
+        assertEquals("while you were away", missed.getString("message"));
+        assertEquals(3, back.next("message").getInt("seq"));
+        bob.send("{\"command\":\"broadcast\",\"message\":\"live again\"}");
+        assertEquals(4, back.next("broadcast").getInt("seq"), "live frames are numbered on");
+        assertNull(bob.peer().next(), "bob never heard alice leave or come back");
+    }
+
+    @Test
+    void framesWrittenToAConnectionThatTurnsOutDeadAreSentAgain() throws Exception {
+        broker.shutdown();
+        broker = broker(Map.of("wschat.pingIntervalSeconds", "1", "wschat.pongTimeoutSeconds", "1"));
+        Viewer alice = Viewer.connect(broker, "party");
+        String token = resumable(alice, "alice");
+        Viewer bob = Viewer.identified(broker, "party", "bob");
+        for (int i = 0; i < 3; i++) {
+            bob.send("{\"command\":\"broadcast\",\"message\":" + i + "}");
+        }
+        // Written, but alice's client never processed them: it vanished. No pong proved they arrived.
+        assertEquals(1, alice.next("join").getInt("seq"));
+        Viewer back = Viewer.connect(broker, "party");
+        resume(back, token, 1);
+        assertEquals(301, back.next("outcome").getInt("code"));
+        for (int i = 0; i < 3; i++) {
+            JsonObject frame = back.next("broadcast");
+            assertEquals(2 + i, frame.getInt("seq"));
+            assertEquals(i, frame.getInt("message"));
+        }
+        assertTrue(alice.peer().awaitClose(5), "the old connection, still open, is closed");
+        assertEquals(1008, alice.peer().closeCode());
+        assertEquals("resumed elsewhere", alice.peer().closeReason());
+        assertNull(bob.peer().next(), "nobody heard anything");
+    }
+
+    @Test
+    void aPongProvesReceiptAndTrimsWhatIsKept() throws Exception {
+        broker.shutdown();
+        broker = broker(Map.of("wschat.pingIntervalSeconds", "1"));
+        Viewer alice = Viewer.connect(broker, "party");
+        String token = resumable(alice, "alice");
+        Viewer bob = Viewer.identified(broker, "party", "bob");
+        assertEquals(1, alice.next("join").getInt("seq"));
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (alice.peer().pings() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        alice.connection().pong(); // the ping came after frame 1: frame 1 has arrived
+        alice.connection().closed(1006, "");
+        Viewer back = Viewer.connect(broker, "party");
+        resume(back, token, 0);
+        assertEquals(410, back.next("outcome").getInt("code"), "frame 1 is no longer kept: resuming from 0 would skip it");
+        assertEquals("alice", bob.next("quit").getString("who"), "a refused session ends");
+    }
+
+    @Test
+    void aCleanCloseEndsTheSessionAtOnce() throws Exception {
+        Viewer alice = Viewer.connect(broker, "party");
+        String token = resumable(alice, "alice");
+        Viewer bob = Viewer.identified(broker, "party", "bob");
+        alice.next("join");
+        alice.connection().closed(1000, "bye");
+        assertEquals("alice", bob.next("quit").getString("who"));
+        Viewer back = Viewer.connect(broker, "party");
+        resume(back, token, 1);
+        JsonObject refused = back.next("outcome");
+        assertEquals(410, refused.getInt("code"));
+        assertEquals("Session cannot be resumed", refused.getString("message"));
+        back.send("{\"command\":\"identify\",\"name\":\"alice\"}");
+        assertEquals(300, back.next("outcome").getInt("code"));
+    }
+
+    @Test
+    void refusalsAre410AndEndTheSessionSoThatTheNameIsFree() throws Exception {
+        Viewer alice = Viewer.connect(broker, "party");
+        String token = resumable(alice, "alice");
+        Viewer bob = Viewer.identified(broker, "party", "bob");
+        alice.next("join");
+        alice.connection().closed(1006, "");
+
+        Viewer stranger = Viewer.connect(broker, "party");
+        resume(stranger, "no-such-session", 0);
+        assertEquals(410, stranger.next("outcome").getInt("code"));
+        Viewer elsewhere = Viewer.connect(broker, "other-room");
+        resume(elsewhere, token, 1);
+        assertEquals(410, elsewhere.next("outcome").getInt("code"), "a session belongs to its room");
+        assertEquals("alice", bob.next("quit").getString("who"), "and that refusal ended it");
+        Viewer back = Viewer.connect(broker, "party");
+        resume(back, token, 1);
+        assertEquals(410, back.next("outcome").getInt("code"), "ended: no second chance");
+        back.send("{\"command\":\"identify\",\"name\":\"alice\"}");
+        assertEquals(300, back.next("outcome").getInt("code"));
+    }
+
+    @Test
+    void aLastTheServerNeverSentIsRefused() throws Exception {
+        Viewer alice = Viewer.connect(broker, "party");
+        String token = resumable(alice, "alice");
+        alice.connection().closed(1006, "");
+        Viewer back = Viewer.connect(broker, "party");
+        resume(back, token, 5);
+        assertEquals(410, back.next("outcome").getInt("code"));
+    }
+
+    @Test
+    void resumeOnAnIdentifiedConnectionIs400AndBadFieldsToo() throws Exception {
+        Viewer alice = Viewer.connect(broker, "party");
+        String token = resumable(alice, "alice");
+        resume(alice, token, 0);
+        assertEquals(400, alice.next("outcome").getInt("code"));
+        Viewer other = Viewer.connect(broker, "party");
+        other.send("{\"command\":\"resume\",\"session\":7,\"last\":0}");
+        assertEquals(400, other.next("outcome").getInt("code"));
+        other.send("{\"command\":\"resume\",\"session\":\"x\",\"last\":-1}");
+        assertEquals(400, other.next("outcome").getInt("code"));
+        other.send("{\"command\":\"resume\",\"session\":\"x\",\"last\":1.5}");
+        assertEquals(400, other.next("outcome").getInt("code"));
+    }
+
+    @Test
+    void aSessionNotResumedInItsWindowEndsWithAQuit() throws Exception {
+        broker.shutdown();
+        broker = broker(Map.of("wschat.resumeSeconds", "1"));
+        Viewer alice = Viewer.connect(broker, "party");
+        alice.send("{\"command\":\"identify\",\"name\":\"alice\",\"resume\":true}");
+        String token = alice.next("outcome").getString("session");
+        Viewer bob = Viewer.identified(broker, "party", "bob");
+        alice.connection().closed(1006, "");
+        assertEquals("alice", bob.next("quit").getString("who"), "after the window");
+        Viewer back = Viewer.connect(broker, "party");
+        resume(back, token, 0);
+        assertEquals(410, back.next("outcome").getInt("code"));
+    }
+
+    @Test
+    void tooMuchKeptWhileAwayEndsTheSession() throws Exception {
+        broker.shutdown();
+        broker = broker(Map.of("wschat.resumeBufferBytes", "2000", "wschat.rateLimitPerSecond", "0"));
+        Viewer alice = Viewer.connect(broker, "party");
+        String token = resumable(alice, "alice");
+        Viewer bob = Viewer.identified(broker, "party", "bob");
+        alice.connection().closed(1006, "");
+        for (int i = 0; i < 30; i++) {
+            bob.send("{\"command\":\"broadcast\",\"message\":\"" + "x".repeat(100) + "\"}");
+        }
+        assertEquals("alice", bob.next("quit").getString("who"));
+        Viewer back = Viewer.connect(broker, "party");
+        resume(back, token, 1);
+        assertEquals(410, back.next("outcome").getInt("code"));
+    }
+
+    @Test
+    void aViewerWithoutResumeIsReleasedAtOnceOnAReset() throws Exception {
+        Viewer alice = Viewer.identified(broker, "party", "alice");
+        Viewer bob = Viewer.identified(broker, "party", "bob");
+        alice.next("join");
+        alice.connection().closed(1006, "");
+        assertEquals("alice", bob.next("quit").getString("who"));
+    }
+
+    @Test
+    void resumingIsOffWithAZeroWindow() throws Exception {
+        broker.shutdown();
+        broker = broker(Map.of("wschat.resumeSeconds", "0"));
+        Viewer alice = Viewer.connect(broker, "party");
+        alice.send("{\"command\":\"identify\",\"name\":\"alice\",\"resume\":true}");
+        JsonObject outcome = alice.next("outcome");
+        assertEquals(300, outcome.getInt("code"));
+        assertFalse(outcome.containsKey("session"), "no session is opened");
+        Viewer other = Viewer.connect(broker, "party");
+        resume(other, "anything", 0);
+        assertEquals(410, other.next("outcome").getInt("code"));
+    }
+
+    @Test
+    void aSuspendedViewerKeepsItsRoomAlive() throws Exception {
+        Viewer alice = Viewer.connect(broker, "solo");
+        String token = resumable(alice, "alice");
+        alice.connection().closed(1006, "");
+        assertEquals(1, broker.status().rooms(), "the room stays while its only viewer may come back");
+        assertEquals(0, broker.status().connections());
+        Viewer back = Viewer.connect(broker, "solo");
+        resume(back, token, 0);
+        assertEquals(301, back.next("outcome").getInt("code"));
+        back.connection().closed(1000, "bye");
+        assertEquals(0, broker.status().rooms());
+    }
+}
