@@ -59,6 +59,10 @@
     leaving = false;
     chat = new WSChat();
     chat.onconnected = connected;
+    chat.onresumed = function () {
+      // Back on a new connection with nothing missed: what came meanwhile has just been shown.
+      status("connected");
+    };
     chat.onbroadcast = received;
     chat.onmessage = received;
     chat.onjoin = function (who) {

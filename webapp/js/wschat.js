@@ -5,7 +5,9 @@
  * (`init`, `message`, `broadcast`, `close`), callbacks and fields, with the same argument order.
  * On top of that: `onjoin(who)`, `list()` (a Promise of the room's names), rooms through the URL
  * (`ws://host/wschat/wschat/myroom`), and reconnection done properly — exponential backoff with
- * full jitter, re-identifying by itself, and messages sent meanwhile kept until it is back.
+ * full jitter, messages sent meanwhile kept until it is back, and a session resumed after a drop
+ * (`onresumed()`): the name kept, every frame that came meanwhile delivered once, in order, and the
+ * room never sees the viewer leave; when it cannot be resumed it identifies afresh (`onconnected`).
  *
  * No build step and no dependencies: include it with a plain `<script src="/wschat/js/wschat.js">`.
  *
@@ -56,6 +58,13 @@
     this.noretry = false;
     /** The last command sent (or queued), as an object; passed to onerror. */
     this.lastmessage = undefined;
+    /**
+     * Ask the server for a session that outlives a lost connection (PROTOCOL.md §9): after a
+     * drop, the client resumes it and gets every frame it missed, keeping its name, and the room
+     * never sees it leave. Set to false before init() to identify as the 2013 client did.
+     * @type {boolean}
+     */
+    this.resume = true;
     /** The URL and name given to init(). */
     this.url = null;
     this.name = null;
@@ -71,10 +80,24 @@
     this._queue = [];
     this._lists = [];
     this._timer = null;
+    /** The session's token, once the server opened one; null without. */
+    this._session = null;
+    /** The seq of the last frame processed in the session. */
+    this._last = 0;
   }
 
-  /** Called once identified (again after each reconnect), with the server's message. @param {string} message */
+  /**
+   * Called once identified, with the server's message; again after a reconnect that could not
+   * resume the session (the page should then sync up again, as it missed what happened meanwhile).
+   * @param {string} message
+   */
   WSChat.prototype.onconnected = function (message) {};
+  /**
+   * Called after a reconnect that resumed the session: nothing was missed (the frames sent
+   * meanwhile have just come through the usual callbacks, in order), and nobody saw this client
+   * leave. onconnected is not called.
+   */
+  WSChat.prototype.onresumed = function () {};
   /** A direct message for us. @param {*} message @param {string} from @param {MessageEvent} e */
   WSChat.prototype.onmessage = function (message, from, e) {};
   /** A broadcast from another viewer of the room. @param {*} message @param {string} from @param {MessageEvent} e */
@@ -116,6 +139,8 @@
     this.retries = 0;
     this._attempts = 0;
     this._wasIdentified = false;
+    this._session = null;
+    this._last = 0;
     this._open();
   };
 
@@ -205,9 +230,20 @@
       return;
     }
     this._trace("<- " + e.data);
+    this._dispatch(data, e);
+    if (typeof data.seq === "number" && this._session) {
+      this._last = data.seq; // processed
+    }
+  };
+
+  WSChat.prototype._dispatch = function (data, e) {
     switch (data.type) {
       case "init":
-        this._identify();
+        if (this._session) {
+          this._send({command: "resume", session: this._session, last: this._last});
+        } else {
+          this._identify();
+        }
         break;
       case "outcome":
         this._outcome(data);
@@ -235,20 +271,33 @@
   };
 
   WSChat.prototype._outcome = function (data) {
-    var self = this;
-    if (!this._identified && data.code === 300) {
+    if (!this._identified && (data.code === 300 || data.code === 301)) {
+      if (data.code === 300) {
+        this._session = data.session || null;
+        this._last = 0;
+      }
       this._identified = true;
       this._wasIdentified = true;
       this._reclaimAttempts = 0;
       this._attempts = 0;
-      var waiting = this._queue;
-      this._queue = [];
-      this.onconnected(data.message);
-      waiting.forEach(function (command) {
-        self._send(command);
-      });
+      if (data.code === 301) {
+        this._trace("resumed after frame " + this._last);
+        this.onresumed();
+      } else {
+        this.onconnected(data.message);
+      }
+      this._flushQueue();
       return;
     }
+    if (!this._identified && data.code === 410) {
+      // The session is over (too long away, or too much missed): start afresh; the page re-syncs.
+      this._trace("session cannot be resumed: identifying afresh");
+      this._session = null;
+      this._last = 0;
+      this._identify();
+      return;
+    }
+    var self = this;
     if (!this._identified && data.code === 305 && this._wasIdentified
         && this._reclaimAttempts < NAME_RECLAIM_ATTEMPTS) {
       // Probably our own previous connection, not yet noticed as gone: try again shortly.
@@ -264,6 +313,15 @@
     }
   };
 
+  WSChat.prototype._flushQueue = function () {
+    var self = this;
+    var waiting = this._queue;
+    this._queue = [];
+    waiting.forEach(function (command) {
+      self._send(command);
+    });
+  };
+
   WSChat.prototype._lost = function (e) {
     this._trace("closed " + e.code + " " + e.reason);
     this._socket = null;
@@ -274,7 +332,10 @@
       this._settleList(lists[i], null, new Error("connection closed"));
     }
     this.onclose(e);
-    var hopeless = FINAL_CLOSE_CODES[e.code] || (e.code === 1008 && e.reason === "invalid room");
+    // Hopeless: a request the server refuses for what it is, or this session taken over by another
+    // connection (a second tab with the same session would otherwise take it back, and so on).
+    var hopeless = FINAL_CLOSE_CODES[e.code]
+        || (e.code === 1008 && (e.reason === "invalid room" || e.reason === "resumed elsewhere"));
     if (!this._stopped && !this.noretry && !hopeless) {
       this._reconnectLater();
     }
@@ -308,6 +369,9 @@
 
   WSChat.prototype._identify = function () {
     this.lastmessage = {command: "identify", name: this.name};
+    if (this.resume) {
+      this.lastmessage.resume = true;
+    }
     this._send(this.lastmessage);
   };
 

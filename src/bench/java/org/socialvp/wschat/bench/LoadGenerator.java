@@ -36,12 +36,17 @@ import java.util.concurrent.TimeUnit;
  * URL may be several, separated by commas (the servers of a cluster): the clients are dealt out
  * to them in turn, so a room is split evenly and so are the senders and the ping-pong pairs.
  *
+ * With {@code -Dbench.resume=true} every client identifies with {@code "resume":true}, so that the
+ * server numbers and keeps every frame for it.
+ *
  * Every mode prints one JSON line per measurement. A clean fan-out run is one with no loss, no
  * connection closed and a p99 latency of at most 50 ms.
  */
 public final class LoadGenerator {
 
     private static final byte[] NO_MASK = {0, 0, 0, 0};
+    /** {@code -Dbench.resume=true}: every client asks for a resumable session (PROTOCOL.md §9). */
+    private static final boolean RESUMABLE = Boolean.getBoolean("bench.resume");
     private static final byte[] T_KEY = "\"t\":".getBytes(StandardCharsets.US_ASCII);
 
     /** The servers; client {@code i} connects to {@code servers[i % servers.size()]}. */
@@ -555,7 +560,7 @@ public final class LoadGenerator {
             } else if (opcode == 0x1) {
                 if (state == 1) {
                     state = 2;
-                    sendText("{\"command\":\"identify\",\"name\":\"" + name + "\"}");
+                    sendText("{\"command\":\"identify\",\"name\":\"" + name + "\"" + (RESUMABLE ? ",\"resume\":true}" : "}"));
                 } else if (state == 2) {
                     state = 3;
                     onIdentified.accept(this);

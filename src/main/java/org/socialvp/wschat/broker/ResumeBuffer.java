@@ -18,6 +18,9 @@ import org.socialvp.wschat.outbox.Frame;
  */
 final class ResumeBuffer {
 
+    /** What a number adds to a frame, at most: {@code "seq":} and 19 digits. */
+    private static final int NUMBER_BYTES = 27;
+
     private final long maxBytes;
     private final ArrayDeque<Frame.Numbered> kept = new ArrayDeque<>();
     private long nextSeq = 1;
@@ -29,7 +32,7 @@ final class ResumeBuffer {
 
     /** Numbers {@code frame} as the next of the stream and keeps it. */
     Frame.Numbered add(Frame.Encoded frame) {
-        Frame.Numbered numbered = new Frame.Numbered(frame, nextSeq++);
+        Frame.Numbered numbered = Frame.Numbered.of(frame, nextSeq++);
         kept.addLast(numbered);
         bytes += numbered.size();
         while (bytes > maxBytes) {
@@ -79,6 +82,6 @@ final class ResumeBuffer {
 
     /** Whether {@code frame} can be added without dropping a kept frame. */
     boolean fits(Frame.Encoded frame) {
-        return bytes + new Frame.Numbered(frame, nextSeq).size() <= maxBytes;
+        return bytes + frame.size() + NUMBER_BYTES <= maxBytes;
     }
 }

@@ -44,8 +44,8 @@ final class Session {
     /** Ends the session when too much is kept while it is away; run outside the lock. */
     private final java.util.function.Consumer<Session> whenFull;
     private State state = State.LIVE;
-    /** The viewer's connection while live, and the one that held the name while suspended. */
-    private Client client;
+    /** The viewer's connection while live, and the one that held the name while suspended; written under the lock. */
+    private volatile Client client;
     private long suspendedAt;
     /** The number of the last frame written before the ping now awaiting its pong; 0 if none. */
     private long pingedThrough;
@@ -150,8 +150,8 @@ final class Session {
         return state == State.SUSPENDED;
     }
 
-    /** The viewer's current connection (or the last one, while suspended). */
-    synchronized Client client() {
+    /** The viewer's current connection (or the last one, while suspended); read without the lock. */
+    Client client() {
         return client;
     }
 }

@@ -20,28 +20,74 @@ public sealed interface Frame permits Frame.Encoded, Frame.Numbered {
     }
 
     /** An event's frame, shared by every recipient. */
-    record Encoded(String text, int size) implements Frame {
+    final class Encoded implements Frame {
+
+        private final String text;
+        private final int size;
+        /** The text without its opening brace, made once for all who get this frame numbered. */
+        private volatile String fields;
+
+        Encoded(String text, int size) {
+            this.text = text;
+            this.size = size;
+        }
+
+        @Override
+        public String text() {
+            return text;
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        /** {@code "type":…}: the members after the opening brace, for a number to go in front of. */
+        String fields() {
+            String made = fields;
+            if (made == null) {
+                made = text.substring(1);
+                fields = made;
+            }
+            return made;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 
     /**
      * {@code body} as frame {@code seq} of one viewer's stream: {@code {"seq":17,} + the body's
      * fields}. The text is put together when it is asked for (when the frame is written), so that a
      * kept or queued frame costs only this small record; the body stays shared.
+     *
+     * @param size the UTF-8 size of the text, see {@link #of(Encoded, long)}
      */
-    record Numbered(Encoded body, long seq) implements Frame {
+    record Numbered(Encoded body, long seq, int size) implements Frame {
 
         private static final String PREFIX = "{\"seq\":";
 
-        @Override
-        public String text() {
-            String fields = body.text();
-            return new StringBuilder(fields.length() + 24).append(PREFIX).append(seq).append(',')
-                    .append(fields, 1, fields.length()).toString();
+        /** {@code body} numbered {@code seq}. */
+        public static Numbered of(Encoded body, long seq) {
+            return new Numbered(body, seq, body.size() + PREFIX.length() + digits(seq));
         }
 
+        /** Made when the frame is written: one string of exactly its length, the body's fields shared. */
         @Override
-        public int size() {
-            return body.size() + PREFIX.length() + Long.toString(seq).length();
+        public String text() {
+            return PREFIX + seq + ',' + body.fields();
+        }
+
+        /** Decimal digits of a number of zero or more. */
+        static int digits(long n) {
+            int digits = 1;
+            while (n >= 10) {
+                n /= 10;
+                digits++;
+            }
+            return digits;
         }
     }
 }

@@ -53,7 +53,7 @@ class ResumeBufferTest {
 
     @Test
     void pastTheBoundTheOldestGoAndAResumeThatNeedsThemIsRefused() {
-        int each = new Frame.Numbered(CHAT, 1).size();
+        int each = Frame.Numbered.of(CHAT, 1).size();
         ResumeBuffer stream = new ResumeBuffer(each * 3L + 2);
         for (int i = 0; i < 5; i++) {
             stream.add(CHAT);
@@ -65,7 +65,7 @@ class ResumeBufferTest {
 
     @Test
     void fitsSaysWhetherAFrameCanBeKeptWithoutDroppingOne() {
-        int each = new Frame.Numbered(CHAT, 1).size();
+        int each = Frame.Numbered.of(CHAT, 1).size();
         ResumeBuffer stream = new ResumeBuffer(each * 2L);
         assertTrue(stream.fits(CHAT));
         stream.add(CHAT);
