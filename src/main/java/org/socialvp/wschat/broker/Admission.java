@@ -19,17 +19,19 @@ final class Admission {
     private final Settings settings;
     private final Registry registry;
     private final WorkerThreads threads;
+    private final Frames frames;
     private final Delivery delivery;
     private final Inbound inbound;
     private final Departures departures;
     /** Whether the container batches writes: a property of the container, learnt from the first connection. */
     private volatile Boolean containerBatches;
 
-    Admission(Settings settings, Registry registry, WorkerThreads threads, Delivery delivery, Inbound inbound,
-            Departures departures) {
+    Admission(Settings settings, Registry registry, WorkerThreads threads, Frames frames, Delivery delivery,
+            Inbound inbound, Departures departures) {
         this.settings = settings;
         this.registry = registry;
         this.threads = threads;
+        this.frames = frames;
         this.delivery = delivery;
         this.inbound = inbound;
         this.departures = departures;
@@ -67,7 +69,7 @@ final class Admission {
                 () -> departures.close(self, Disconnect.SLOW_CONSUMER)));
         registry.add(client);
         LOG.log(Level.DEBUG, () -> client + " connected");
-        delivery.to(client, room.init());
+        delivery.to(client, frames.init(roomName));
         return new ClientConnection(client, inbound, departures);
     }
 

@@ -8,7 +8,6 @@ import org.socialvp.wschat.outbox.Peer;
 import org.socialvp.wschat.outbox.WorkerThreads;
 import org.socialvp.wschat.protocol.CommandDecoder;
 import org.socialvp.wschat.protocol.Disconnect;
-import org.socialvp.wschat.protocol.Event;
 
 /**
  * One deployment's broker: builds its roles and is what the endpoint and the operations side
@@ -56,17 +55,16 @@ public final class Broker {
         this.cluster = cluster;
         this.threads = new WorkerThreads(containerLoader);
         this.frames = new Frames(json);
-        this.registry = new Registry(new Rooms(name -> frames.encode(new Event.Init(Frames.WELCOME, name)),
-                settings.maxConnectionsPerRoom(), cluster.bus()));
+        this.registry = new Registry(new Rooms(settings.maxConnectionsPerRoom(), cluster.bus()));
         Delivery delivery = new Delivery(cluster.bus(), metrics);
         Presence presence = new Presence(delivery, frames, cluster.directory());
         Sessions sessions = new Sessions(settings, registry, presence, frames);
         this.departures = new Departures(registry, presence, sessions, metrics);
-        Commands commands = new Commands(frames, delivery, presence, cluster.directory(), cluster.bus(), sessions,
-                departures);
+        Commands commands = new Commands(settings, frames, delivery, presence, cluster.directory(), cluster.bus(),
+                sessions, departures);
         Inbound inbound = new Inbound(settings, new CommandDecoder(json, settings.maxJsonDepth()), frames, delivery,
                 commands, departures, metrics);
-        this.admission = new Admission(settings, registry, threads, delivery, inbound, departures);
+        this.admission = new Admission(settings, registry, threads, frames, delivery, inbound, departures);
         cluster.start(new ClusterRelay(registry.rooms(), delivery, presence));
         threads.housekeeping().scheduleWithFixedDelay(
                 new Housekeeping(settings, registry, departures, sessions, threads.writers(), cluster),

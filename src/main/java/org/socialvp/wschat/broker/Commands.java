@@ -3,6 +3,7 @@ package org.socialvp.wschat.broker;
 import java.lang.System.Logger.Level;
 import org.socialvp.wschat.cluster.Bus;
 import org.socialvp.wschat.cluster.NameDirectory;
+import org.socialvp.wschat.config.Settings;
 import org.socialvp.wschat.outbox.Frame;
 import org.socialvp.wschat.protocol.Command;
 import org.socialvp.wschat.protocol.Disconnect;
@@ -10,7 +11,7 @@ import org.socialvp.wschat.protocol.Event;
 import org.socialvp.wschat.protocol.OutcomeCode;
 
 /**
- * The rules of the commands (PROTOCOL.md §1–2, §6, §9), one method per command. Runs on the sending
+ * The rules of the commands (PROTOCOL.md §1–2, §6, §9–11), one method per command. Runs on the sending
  * connection's read thread; nothing here blocks but a question to the cluster.
  */
 final class Commands {
@@ -24,9 +25,11 @@ final class Commands {
     private final Bus bus;
     private final Sessions sessions;
     private final Departures departures;
+    private final Settings settings;
 
-    Commands(Frames frames, Delivery delivery, Presence presence, NameDirectory directory, Bus bus, Sessions sessions,
-            Departures departures) {
+    Commands(Settings settings, Frames frames, Delivery delivery, Presence presence, NameDirectory directory, Bus bus,
+            Sessions sessions, Departures departures) {
+        this.settings = settings;
         this.frames = frames;
         this.delivery = delivery;
         this.presence = presence;
@@ -49,6 +52,10 @@ final class Commands {
             message(client, message);
         } else if (command instanceof Command.ListNames) {
             list(client);
+        } else if (command instanceof Command.State state) {
+            state(client, state);
+        } else if (command instanceof Command.Time time) {
+            delivery.to(client, frames.encode(new Event.Time(time.t0(), System.currentTimeMillis())));
         }
     }
 
@@ -94,6 +101,10 @@ final class Commands {
             client.outbox().enqueue(sessions.opened(session)); // unnumbered: the numbering starts after it
         } else {
             delivery.first(client, frames.outcome(OutcomeCode.IDENTIFIED));
+        }
+        if (previous == null) {
+            // A newcomer: the room's state right after its 300, before any frame from anyone else.
+            room.state().snapshot().forEach(state -> delivery.first(client, frames.encode(state)));
         }
         if (holding) {
             delivery.release(client);
@@ -158,6 +169,30 @@ final class Commands {
             delivery.to(to, frame);
         } else if (bus.sendTo(room.name(), message.to(), frame.text()) != Bus.Reach.DELIVERED) {
             delivery.to(client, frames.outcome(OutcomeCode.NO_SUCH_CLIENT));
+        }
+    }
+
+    /**
+     * Writes one key of the room's state (PROTOCOL.md §10). Everyone in the room gets the
+     * {@code state} frame, the writer too: that copy is its answer. The frames of one key reach
+     * everyone in version order: they are queued while the state is locked, sent after.
+     */
+    private void state(Client client, Command.State state) {
+        Room room = client.room();
+        Delivery.Batch batch = delivery.batch();
+        Frame.Encoded[] published = new Frame.Encoded[1];
+        RoomState.Outcome outcome = room.state().write(state.key(), state.value(), state.ifVersion(), client.name(),
+                System.currentTimeMillis(), settings.maxStateKeys(), settings.maxStateBytes(), written -> {
+                    published[0] = frames.encode(written);
+                    batch.toRoom(room, published[0]);
+                });
+        batch.send();
+        if (outcome instanceof RoomState.Written) {
+            delivery.toOtherServers(room.name(), published[0]);
+        } else if (outcome instanceof RoomState.Changed changed) {
+            delivery.to(client, frames.encode(Event.Outcome.stateChanged(changed.current())));
+        } else if (outcome instanceof RoomState.TooLarge tooLarge) {
+            delivery.to(client, frames.encode(Event.Outcome.of(OutcomeCode.STATE_TOO_LARGE, tooLarge.why())));
         }
     }
 

@@ -1,5 +1,7 @@
 package org.socialvp.wschat.broker;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.socialvp.wschat.cluster.Bus;
 import org.socialvp.wschat.outbox.Frame;
 import org.socialvp.wschat.outbox.Outbox;
@@ -44,13 +46,65 @@ final class Delivery {
      * under its lock (see {@link Client#release}), sent once the lock is let go.
      */
     void release(Client recipient) {
-        boolean[] overflowed = {false};
-        recipient.release(frame -> overflowed[0] |= !queue(recipient, frame));
-        Outbox outbox = current(recipient).outbox();
-        if (overflowed[0]) {
-            outbox.overflowed();
+        Batch batch = new Batch();
+        recipient.release(frame -> batch.queueNow(recipient, frame));
+        Session session = recipient.session();
+        batch.toPump.add((session == null ? recipient : session.client()).outbox()); // what was sent first, too
+        batch.send();
+    }
+
+    /** A batch for frames that must be queued under a caller's lock and sent after it. */
+    Batch batch() {
+        return new Batch();
+    }
+
+    /**
+     * Frames queued in outboxes (and sessions) without sending — for a caller holding a lock that
+     * decides their order — then sent, by {@link #send}, once it has let go. Not thread-safe.
+     */
+    final class Batch {
+
+        private final List<Outbox> toPump = new ArrayList<>();
+        private final List<Runnable> afterwards = new ArrayList<>();
+
+        /** To every identified viewer of {@code room} on this server. */
+        void toRoom(Room room, Frame.Encoded frame) {
+            for (Client recipient : room.identified()) {
+                if (recipient.ready() || !recipient.hold(frame)) {
+                    queueNow(recipient, frame);
+                }
+            }
         }
-        outbox.pump();
+
+        private void queueNow(Client recipient, Frame.Encoded frame) {
+            Session session = recipient.session();
+            if (session == null) {
+                Outbox outbox = recipient.outbox();
+                if (outbox.enqueue(frame)) {
+                    metrics.messagesOut.increment();
+                    toPump.add(outbox);
+                } else {
+                    afterwards.add(outbox::overflowed);
+                }
+                return;
+            }
+            switch (session.enqueue(frame)) {
+                case ON_CONNECTION -> {
+                    metrics.messagesOut.increment();
+                    toPump.add(session.client().outbox());
+                }
+                case KEPT -> metrics.messagesOut.increment();
+                case OUTBOX_FULL -> afterwards.add(session.client().outbox()::overflowed);
+                case BUFFER_FULL -> afterwards.add(session::overflowed);
+                case ENDED -> { }
+            }
+        }
+
+        /** Sends what was queued, and closes whoever overflowed; call without holding a lock. */
+        void send() {
+            afterwards.forEach(Runnable::run);
+            toPump.forEach(Outbox::pump);
+        }
     }
 
     /** To every identified viewer of {@code room} on this server but {@code except} (may be {@code null}). */
@@ -95,27 +149,6 @@ final class Delivery {
             case BUFFER_FULL -> session.overflowed();
             case ENDED -> { }
         }
-    }
-
-    /** Queues without sending; {@code false} if the outbox was full. */
-    private boolean queue(Client recipient, Frame.Encoded frame) {
-        Session session = recipient.session();
-        if (session == null) {
-            boolean queued = recipient.outbox().enqueue(frame);
-            count(queued);
-            return queued;
-        }
-        Session.Queued queued = session.enqueue(frame);
-        if (queued == Session.Queued.ON_CONNECTION || queued == Session.Queued.KEPT) {
-            metrics.messagesOut.increment();
-        }
-        return queued != Session.Queued.OUTBOX_FULL;
-    }
-
-    /** The connection a viewer's frames go to now: its session's, if it has one. */
-    private static Client current(Client recipient) {
-        Session session = recipient.session();
-        return session == null ? recipient : session.client();
     }
 
     private void count(boolean queued) {

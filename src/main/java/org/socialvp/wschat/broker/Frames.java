@@ -40,6 +40,11 @@ final class Frames {
         return outcomes.get(code);
     }
 
+    /** The init frame of a connection to {@code room}, with the server's clock now. */
+    Frame.Encoded init(String room) {
+        return encode(new Event.Init(WELCOME, room, System.currentTimeMillis()));
+    }
+
     /** The 429 for the byte rate limit. */
     Frame.Encoded tooManyBytes() {
         return tooManyBytes;
@@ -56,7 +61,9 @@ final class Frames {
      */
     private void warmUp() {
         JsonValue sample = JsonValue.EMPTY_JSON_OBJECT;
-        encode(new Event.Init(WELCOME, "lobby"));
+        encode(new Event.Init(WELCOME, "lobby", 0));
+        encode(new Event.State("lobby", sample, 1, "lobby", 0));
+        encode(new Event.Time(null, 0));
         encode(new Event.Broadcast("lobby", sample));
         encode(new Event.Message("lobby", sample));
         encode(new Event.Join("lobby"));

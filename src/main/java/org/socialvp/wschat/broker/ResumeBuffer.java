@@ -18,9 +18,6 @@ import org.socialvp.wschat.outbox.Frame;
  */
 final class ResumeBuffer {
 
-    /** What a number adds to a frame, at most: {@code "seq":} and 19 digits. */
-    private static final int NUMBER_BYTES = 27;
-
     private final long maxBytes;
     private final ArrayDeque<Frame.Numbered> kept = new ArrayDeque<>();
     private long nextSeq = 1;
@@ -82,6 +79,6 @@ final class ResumeBuffer {
 
     /** Whether {@code frame} can be added without dropping a kept frame. */
     boolean fits(Frame.Encoded frame) {
-        return bytes + frame.size() + NUMBER_BYTES <= maxBytes;
+        return bytes + Frame.Numbered.sizeOf(frame, nextSeq) <= maxBytes;
     }
 }

@@ -3,7 +3,6 @@ package org.socialvp.wschat.broker;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import org.socialvp.wschat.outbox.Frame;
 
 /**
  * One watch party: its identified clients by name.
@@ -20,23 +19,22 @@ import org.socialvp.wschat.outbox.Frame;
 final class Room {
 
     private final String name;
-    private final Frame.Encoded init;
+    private final RoomState state = new RoomState();
     private final ConcurrentHashMap<String, Client> members = new ConcurrentHashMap<>();
     /** Written only inside {@link Rooms}' {@code compute} on {@link #name}; volatile for the status readers. */
     volatile int connections;
 
-    Room(String name, Frame.Encoded init) {
+    Room(String name) {
         this.name = name;
-        this.init = init;
     }
 
     String name() {
         return name;
     }
 
-    /** The init frame every connection of this room receives first. */
-    Frame.Encoded init() {
-        return init;
+    /** The room's shared state (PROTOCOL.md §10): it lives as long as the room. */
+    RoomState state() {
+        return state;
     }
 
     /** Claims {@code name} for {@code client}; {@code false} if another client holds it. */

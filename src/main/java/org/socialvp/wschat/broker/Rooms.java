@@ -6,10 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.socialvp.wschat.cluster.Bus;
-import org.socialvp.wschat.outbox.Frame;
 
 /**
  * The rooms that have at least one connection, by name.
@@ -30,17 +28,14 @@ final class Rooms {
     private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
-    private final Function<String, Frame.Encoded> initFrame;
     private final int maxConnectionsPerRoom;
     private final Bus bus;
 
     /**
-     * @param initFrame the init frame of a newly created room, from its name
      * @param maxConnectionsPerRoom connections one room may hold, 0 for no limit
      * @param bus told of every room created and removed (must not block)
      */
-    Rooms(Function<String, Frame.Encoded> initFrame, int maxConnectionsPerRoom, Bus bus) {
-        this.initFrame = initFrame;
+    Rooms(int maxConnectionsPerRoom, Bus bus) {
         this.maxConnectionsPerRoom = maxConnectionsPerRoom;
         this.bus = bus;
     }
@@ -57,7 +52,7 @@ final class Rooms {
     Room join(String name) {
         Room[] joined = new Room[1];
         rooms.compute(name, (key, existing) -> {
-            Room room = existing != null ? existing : new Room(key, initFrame.apply(key));
+            Room room = existing != null ? existing : new Room(key);
             if (maxConnectionsPerRoom > 0 && room.connections >= maxConnectionsPerRoom) {
                 return existing;
             }

@@ -34,6 +34,8 @@ import java.util.stream.Collectors;
  * @param redisUrl the Redis the servers of a cluster share rooms through; empty for one server
  * @param resumeSeconds how long a session outlives a lost connection, 0 = resuming off
  * @param resumeBufferBytes bytes of frames kept per session for a resume
+ * @param maxStateKeys keys a room's state may hold (deleted ones not counted)
+ * @param maxStateBytes UTF-8 bytes of a room's whole state, as one JSON object
  */
 public record Settings(
         int maxMessageBytes,
@@ -54,7 +56,9 @@ public record Settings(
         boolean statusEnabled,
         String redisUrl,
         int resumeSeconds,
-        int resumeBufferBytes) {
+        int resumeBufferBytes,
+        int maxStateKeys,
+        int maxStateBytes) {
 
     public static final String PREFIX = "wschat.";
 
@@ -77,7 +81,9 @@ public record Settings(
         STATUS_ENABLED("statusEnabled", "true"),
         REDIS_URL("redisUrl", ""),
         RESUME_SECONDS("resumeSeconds", "30"),
-        RESUME_BUFFER_BYTES("resumeBufferBytes", "262144");
+        RESUME_BUFFER_BYTES("resumeBufferBytes", "262144"),
+        MAX_STATE_KEYS("maxStateKeys", "32"),
+        MAX_STATE_BYTES("maxStateBytes", "65536");
 
         private final String name;
         private final String defaultValue;
@@ -146,7 +152,9 @@ public record Settings(
                 reader.flag(Key.STATUS_ENABLED),
                 reader.redisUrl(Key.REDIS_URL),
                 reader.number(Key.RESUME_SECONDS, 0),
-                reader.number(Key.RESUME_BUFFER_BYTES, 1024));
+                reader.number(Key.RESUME_BUFFER_BYTES, 1024),
+                reader.number(Key.MAX_STATE_KEYS, 1),
+                reader.number(Key.MAX_STATE_BYTES, 2));
     }
 
     /** Whether this server shares its rooms with others through Redis. */

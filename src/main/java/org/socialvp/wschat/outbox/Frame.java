@@ -71,7 +71,12 @@ public sealed interface Frame permits Frame.Encoded, Frame.Numbered {
 
         /** {@code body} numbered {@code seq}. */
         public static Numbered of(Encoded body, long seq) {
-            return new Numbered(body, seq, body.size() + PREFIX.length() + digits(seq));
+            return new Numbered(body, seq, sizeOf(body, seq));
+        }
+
+        /** The size {@code body} numbered {@code seq} has, without making it. */
+        public static int sizeOf(Encoded body, long seq) {
+            return body.size() + PREFIX.length() + digits(seq);
         }
 
         /** Made when the frame is written: one string of exactly its length, the body's fields shared. */

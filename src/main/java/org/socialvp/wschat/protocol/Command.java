@@ -1,5 +1,6 @@
 package org.socialvp.wschat.protocol;
 
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonValue;
 
 /**
@@ -34,5 +35,19 @@ public sealed interface Command {
 
     /** {@code {"command":"list"}}: the identified names of the room. */
     record ListNames() implements Command {
+    }
+
+    /**
+     * {@code {"command":"state","key":…,"value":…}}: sets one key of the room's state, or deletes
+     * it ({@code value} JSON {@code null}); with {@code ifVersion}, only if the key is still at that
+     * version (PROTOCOL.md §10).
+     *
+     * @param ifVersion the version the key must have, or {@code null} for an unconditional write
+     */
+    record State(String key, JsonValue value, Long ifVersion) implements Command {
+    }
+
+    /** {@code {"command":"time","t0":…}}: the server's clock, {@code t0} (any JSON number, or {@code null}) echoed. */
+    record Time(JsonNumber t0) implements Command {
     }
 }

@@ -163,6 +163,11 @@ public final class CommandDecoder implements Decoder.Text<Command> {
                         present(text, frame, "message"));
             case "list":
                 return new Command.ListNames();
+            case "state":
+                return new Command.State(key(text, string(text, frame, "key")), present(text, frame, "value"),
+                        frame.containsKey("ifVersion") ? count(text, frame, "ifVersion") : null);
+            case "time":
+                return new Command.Time(optionalNumber(text, frame, "t0"));
             default:
                 String shown = command.codePointCount(0, command.length()) > MAX_ECHOED_COMMAND
                         ? command.substring(0, command.offsetByCodePoints(0, MAX_ECHOED_COMMAND)) + "…" : command;
@@ -212,6 +217,27 @@ public final class CommandDecoder implements Decoder.Text<Command> {
             }
         }
         throw invalid(text, "Field '" + field + "' must be a whole number of zero or more");
+    }
+
+    /** An optional JSON number, kept as written; {@code null} if absent. */
+    private static JsonNumber optionalNumber(String text, JsonObject frame, String field) throws DecodeException {
+        JsonValue value = frame.get(field);
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof JsonNumber number) {
+            return number;
+        }
+        throw invalid(text, "Field '" + field + "' must be a number");
+    }
+
+    /** A room state's key: the rules of a name. */
+    private static String key(String text, String key) throws DecodeException {
+        try {
+            return NameRules.check(key, "Key");
+        } catch (NameRules.InvalidName e) {
+            throw invalid(text, e.getMessage());
+        }
     }
 
     /** Applies the name rules ({@link NameRules}); the name comes back in normalization form C. */

@@ -1,5 +1,6 @@
 package org.socialvp.wschat.protocol;
 
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.json.bind.annotation.JsonbSubtype;
@@ -17,13 +18,15 @@ import java.util.List;
     @JsonbSubtype(alias = "message", type = Event.Message.class),
     @JsonbSubtype(alias = "join", type = Event.Join.class),
     @JsonbSubtype(alias = "quit", type = Event.Quit.class),
-    @JsonbSubtype(alias = "list", type = Event.NameList.class)
+    @JsonbSubtype(alias = "list", type = Event.NameList.class),
+    @JsonbSubtype(alias = "state", type = Event.State.class),
+    @JsonbSubtype(alias = "time", type = Event.Time.class)
 })
 public sealed interface Event {
 
-    /** The first frame of every connection. */
-    @JsonbPropertyOrder({"message", "room"})
-    record Init(String message, String room) implements Event {
+    /** The first frame of every connection, with the server's clock (milliseconds since the epoch). */
+    @JsonbPropertyOrder({"message", "room", "time"})
+    record Init(String message, String room, long time) implements Event {
     }
 
     /**
@@ -31,29 +34,49 @@ public sealed interface Event {
      * are written only where they apply (JSON-B leaves out {@code null}s): a session's
      * {@code name}, {@code session} and {@code resumeSeconds} on the 300 that opens it and on a 301.
      */
-    @JsonbPropertyOrder({"success", "code", "message", "name", "session", "resumeSeconds"})
-    record Outcome(boolean success, int code, String message, String name, String session, Integer resumeSeconds)
-            implements Event {
+    @JsonbPropertyOrder({"success", "code", "message", "name", "session", "resumeSeconds", "version"})
+    record Outcome(boolean success, int code, String message, String name, String session, Integer resumeSeconds,
+            Long version) implements Event {
 
         public static Outcome of(OutcomeCode code) {
             return of(code, code.message());
         }
 
         public static Outcome of(OutcomeCode code, String message) {
-            return new Outcome(code.success(), code.code(), message, null, null, null);
+            return new Outcome(code.success(), code.code(), message, null, null, null, null);
         }
 
         /** The 300 that opens a session: its token and how long it outlives a lost connection. */
         public static Outcome sessionOpened(String session, int resumeSeconds) {
             OutcomeCode code = OutcomeCode.IDENTIFIED;
-            return new Outcome(code.success(), code.code(), code.message(), null, session, resumeSeconds);
+            return new Outcome(code.success(), code.code(), code.message(), null, session, resumeSeconds, null);
         }
 
         /** The 301 of a resumed session: the name it holds, its token and window. */
         public static Outcome resumed(String name, String session, int resumeSeconds) {
             OutcomeCode code = OutcomeCode.RESUMED;
-            return new Outcome(code.success(), code.code(), code.message(), name, session, resumeSeconds);
+            return new Outcome(code.success(), code.code(), code.message(), name, session, resumeSeconds, null);
         }
+
+        /** The 409 of a compare-and-set that found the key at another version. */
+        public static Outcome stateChanged(long current) {
+            OutcomeCode code = OutcomeCode.STATE_CHANGED;
+            return new Outcome(code.success(), code.code(), code.message(), null, null, null, current);
+        }
+    }
+
+    /**
+     * One key of the room's state as written: its value ({@code null} once deleted), its version,
+     * who wrote it and when (server milliseconds). Sent to every viewer of the room on each write,
+     * the writer included, and to a newcomer for each key set.
+     */
+    @JsonbPropertyOrder({"key", "value", "version", "from", "time"})
+    record State(String key, JsonValue value, long version, String from, long time) implements Event {
+    }
+
+    /** The server's clock: {@code t0} as the client sent it (left out if it sent none) and the server's milliseconds. */
+    @JsonbPropertyOrder({"t0", "time"})
+    record Time(JsonNumber t0, long time) implements Event {
     }
 
     /** A broadcast from {@code from}, delivered to every other identified client of the room. */

@@ -45,13 +45,21 @@ public final class NameRules {
      * @throws InvalidName with the human reason (the 400 outcome's message) if it is not a valid name
      */
     public static String check(String name) throws InvalidName {
+        return check(name, "Name");
+    }
+
+    /**
+     * The same rules for another kind of label (a room state's key): {@code what} begins each
+     * refusal's message ("Key must not be blank").
+     */
+    public static String check(String name, String what) throws InvalidName {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (Character.isSurrogate(c)) {
                 boolean paired = Character.isHighSurrogate(c) && i + 1 < name.length()
                         && Character.isLowSurrogate(name.charAt(i + 1));
                 if (!paired) {
-                    throw new InvalidName("Name must be valid Unicode text: it contains a lone surrogate");
+                    throw new InvalidName(what + " must be valid Unicode text: it contains a lone surrogate");
                 }
                 i++;
             }
@@ -59,21 +67,21 @@ public final class NameRules {
         String normalized = Normalizer.normalize(name, Normalizer.Form.NFC);
         int length = normalized.codePointCount(0, normalized.length());
         if (length == 0 || length > MAX_CODE_POINTS) {
-            throw new InvalidName("Name must be 1 to " + MAX_CODE_POINTS + " characters long");
+            throw new InvalidName(what + " must be 1 to " + MAX_CODE_POINTS + " characters long");
         }
         if (normalized.codePoints().allMatch(NameRules::showsAsNothing)) {
-            throw new InvalidName("Name must not be blank");
+            throw new InvalidName(what + " must not be blank");
         }
         for (int i = 0; i < normalized.length(); ) {
             int c = normalized.codePointAt(i);
             if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
-                throw new InvalidName("Name must not contain control characters");
+                throw new InvalidName(what + " must not contain control characters");
             }
             if (isBidiControl(c)) {
-                throw new InvalidName("Name must not contain bidirectional controls (" + codePoint(c) + ")");
+                throw new InvalidName(what + " must not contain bidirectional controls (" + codePoint(c) + ")");
             }
             if (isInvisible(c)) {
-                throw new InvalidName("Name must not contain invisible characters (" + codePoint(c) + ")");
+                throw new InvalidName(what + " must not contain invisible characters (" + codePoint(c) + ")");
             }
             i += Character.charCount(c);
         }

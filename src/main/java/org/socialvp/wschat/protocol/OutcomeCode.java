@@ -8,7 +8,9 @@ public enum OutcomeCode {
     NAME_TAKEN(305, false, "Client with that name already exists!"),
     BAD_REQUEST(400, false, "Missing required request field!"),
     NO_SUCH_CLIENT(404, false, "No client with that name is currently connected!"),
+    STATE_CHANGED(409, false, "State changed"),
     SESSION_GONE(410, false, "Session cannot be resumed"),
+    STATE_TOO_LARGE(413, false, "Room state too large"),
     TOO_MANY_MESSAGES(429, false, "Too many messages");
 
     private final int code;

@@ -162,6 +162,50 @@ class BrokerTest {
     }
 
     @Test
+    void stateWritesReachEveryoneTheWriterTooAndANewcomerGetsThemRightAfterIts300() throws Exception {
+        Viewer alice = identified("party", "alice");
+        Viewer bob = identified("party", "bob");
+        alice.next("join");
+        alice.send("{\"command\":\"state\",\"key\":\"playback\",\"value\":{\"playing\":true,\"position\":12.5}}");
+        JsonObject ack = alice.next("state");
+        assertEquals(1, ack.getInt("version"));
+        assertEquals("alice", ack.getString("from"));
+        assertTrue(ack.getJsonNumber("time").longValue() > 1_700_000_000_000L, "server milliseconds");
+        assertEquals(ack, bob.next("state"));
+        bob.send("{\"command\":\"state\",\"key\":\"playback\",\"value\":1,\"ifVersion\":0}");
+        JsonObject changed = bob.next("outcome");
+        assertEquals(409, changed.getInt("code"));
+        assertEquals("State changed", changed.getString("message"));
+        assertEquals(1, changed.getInt("version"));
+
+        Viewer carol = connect("party");
+        carol.send("{\"command\":\"identify\",\"name\":\"carol\"}");
+        assertEquals(300, carol.next("outcome").getInt("code"));
+        JsonObject late = carol.next("state");
+        assertEquals("{\"playing\":true,\"position\":12.5}", late.get("value").toString());
+        assertEquals(1, late.getInt("version"));
+    }
+
+    @Test
+    void theClockIsInTheInitFrameAndAnsweredWithT0AsSent() throws Exception {
+        FakePeer peer = new FakePeer(Completes.INLINE, false);
+        long before = System.currentTimeMillis();
+        Viewer viewer = new Viewer(peer, broker.open(peer, "party"));
+        long time = viewer.next("init").getJsonNumber("time").longValue();
+        assertTrue(time >= before && time <= System.currentTimeMillis());
+        viewer.send("{\"command\":\"time\",\"t0\":1}");
+        assertEquals(10, viewer.next("outcome").getInt("code"), "before identify: 10");
+        viewer.send("{\"command\":\"identify\",\"name\":\"x\"}");
+        viewer.next("outcome");
+        viewer.send("{\"command\":\"time\",\"t0\":1764547200123.4560}");
+        assertTrue(peer.next().startsWith("{\"type\":\"time\",\"t0\":1764547200123.4560,\"time\":"), "t0 digit for digit");
+        viewer.send("{\"command\":\"time\"}");
+        assertTrue(viewer.next("time").containsKey("time"));
+        viewer.send("{\"command\":\"time\",\"t0\":\"now\"}");
+        assertEquals(400, viewer.next("outcome").getInt("code"));
+    }
+
+    @Test
     void theStatusCountsConnectionsNamesAndRooms() throws Exception {
         identified("a", "alice");
         identified("a", "bob");

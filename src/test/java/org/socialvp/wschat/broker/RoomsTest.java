@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.socialvp.wschat.cluster.LocalOnly;
-import org.socialvp.wschat.outbox.Frame;
 
 /** The registry of rooms and names under many threads. */
 class RoomsTest {
@@ -25,7 +24,7 @@ class RoomsTest {
     private static final int THREADS = 24;
 
     private final ExecutorService threads = Executors.newFixedThreadPool(THREADS);
-    private final Rooms rooms = new Rooms(name -> Frame.of("init " + name), 0, new LocalOnly());
+    private final Rooms rooms = new Rooms(0, new LocalOnly());
 
     @AfterEach
     void stopThreads() {
@@ -149,7 +148,7 @@ class RoomsTest {
 
     @Test
     void aFullRoomTurnsTheNextJoinerAwayUntilSomeoneLeaves() {
-        Rooms small = new Rooms(name -> Frame.of("init " + name), 2, new LocalOnly());
+        Rooms small = new Rooms(2, new LocalOnly());
         Room first = small.join("small");
         assertSame(first, small.join("small"));
         assertNull(small.join("small"), "the third connection finds the room full");

@@ -43,6 +43,8 @@ class SettingsTest {
         assertEquals(30, settings.resumeSeconds());
         assertEquals(262144, settings.resumeBufferBytes());
         assertTrue(settings.resumable());
+        assertEquals(32, settings.maxStateKeys());
+        assertEquals(65536, settings.maxStateBytes());
     }
 
     @Test

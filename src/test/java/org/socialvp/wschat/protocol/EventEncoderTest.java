@@ -23,8 +23,8 @@ class EventEncoderTest {
 
     @Test
     void initCarriesTheWelcomeAndTheRoom() {
-        assertEquals("{\"type\":\"init\",\"message\":\"hi\",\"room\":\"lobby\"}",
-                encoder.encode(new Event.Init("hi", "lobby")));
+        assertEquals("{\"type\":\"init\",\"message\":\"hi\",\"room\":\"lobby\",\"time\":1764547200123}",
+                encoder.encode(new Event.Init("hi", "lobby", 1764547200123L)));
     }
 
     @Test

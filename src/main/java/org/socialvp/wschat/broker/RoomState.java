@@ -1,0 +1,128 @@
+package org.socialvp.wschat.broker;
+
+import jakarta.json.JsonValue;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.socialvp.wschat.outbox.Utf8;
+import org.socialvp.wschat.protocol.Event;
+
+/**
+ * A room's shared state (PROTOCOL.md §10): keys with a JSON value each, a version per key that
+ * only goes up (a delete counts, and the versions of deleted keys are remembered while the room
+ * lives), compare-and-set on the version, and the room's limits: live keys, and the UTF-8 size of
+ * the JSON object of every key and value.
+ *
+ * <p><b>Threads.</b> Writers come from any connection's read thread; every write, and the hand-out
+ * of its {@code state} frame to the room, happens under this object's lock, so that every viewer
+ * gets the writes of a key in version order. The hand-out only queues frames (see
+ * {@link Delivery.Batch}); nothing is sent under the lock. The storage is this one class, so that
+ * a cluster can keep the same entries, versions and compare-and-set in Redis (docs/SCALE-OUT.md).
+ */
+final class RoomState {
+
+    /**
+     * Keys written in a room that are remembered beyond the live ones: a client cannot make a room
+     * remember unbounded deleted keys.
+     */
+    static final int REMEMBERED_DELETED_KEYS = 1024;
+
+    /** One key as last written; {@code value} is {@code null} once deleted. {@code bytes}: its {@code "key":value} size. */
+    private record Entry(JsonValue value, long version, String from, long time, int bytes) {
+    }
+
+    /** What became of a write. */
+    sealed interface Outcome permits Written, Changed, TooLarge {
+    }
+
+    /** Applied: the new version. */
+    record Written(Event.State state) implements Outcome {
+    }
+
+    /** Compare-and-set failed: the key is at {@code current}. */
+    record Changed(long current) implements Outcome {
+    }
+
+    /** Over a limit; {@code why} says which. */
+    record TooLarge(String why) implements Outcome {
+    }
+
+    private final Map<String, Entry> entries = new HashMap<>();
+    private int liveKeys;
+    /** The sum of the live entries' {@code "key":value} sizes. */
+    private long entryBytes;
+
+    /**
+     * Writes {@code key} (deletes it if {@code value} is JSON {@code null}) if its version is
+     * {@code ifVersion} (any version if {@code null}) and the limits hold; the {@code state} event
+     * of a write goes to {@code publish} before the lock is let go.
+     */
+    synchronized Outcome write(String key, JsonValue value, Long ifVersion, String from, long now, int maxKeys,
+            long maxBytes, Consumer<Event.State> publish) {
+        Entry old = entries.get(key);
+        long current = old == null ? 0 : old.version();
+        if (ifVersion != null && ifVersion != current) {
+            return new Changed(current);
+        }
+        boolean wasLive = old != null && old.value() != null;
+        boolean deleting = value.getValueType() == JsonValue.ValueType.NULL;
+        int bytes = deleting ? 0 : entrySize(key, value);
+        int keysAfter = liveKeys - (wasLive ? 1 : 0) + (deleting ? 0 : 1);
+        long bytesAfter = entryBytes - (wasLive ? old.bytes() : 0) + bytes;
+        if (!deleting && !wasLive && keysAfter > maxKeys) {
+            return new TooLarge("Too many state keys: at most " + maxKeys);
+        }
+        if (!deleting && objectSize(keysAfter, bytesAfter) > maxBytes) {
+            return new TooLarge("Room state too large: at most " + maxBytes + " bytes");
+        }
+        if (old == null && entries.size() - liveKeys >= REMEMBERED_DELETED_KEYS) {
+            return new TooLarge("Too many state keys written in this room: at most "
+                    + REMEMBERED_DELETED_KEYS + " deleted ones are remembered");
+        }
+        Entry written = new Entry(deleting ? null : value, current + 1, from, now, bytes);
+        entries.put(key, written);
+        liveKeys = keysAfter;
+        entryBytes = bytesAfter;
+        Event.State state = new Event.State(key, value, written.version(), from, now);
+        publish.accept(state);
+        return new Written(state);
+    }
+
+    /** Every key that has a value, as {@code state} events, for a viewer who just arrived. */
+    synchronized List<Event.State> snapshot() {
+        List<Event.State> states = new ArrayList<>();
+        entries.forEach((key, entry) -> {
+            if (entry.value() != null) {
+                states.add(new Event.State(key, entry.value(), entry.version(), entry.from(), entry.time()));
+            }
+        });
+        return states;
+    }
+
+    /** The UTF-8 size of the JSON object of every live key and value. */
+    synchronized long size() {
+        return objectSize(liveKeys, entryBytes);
+    }
+
+    /**
+     * {@code "key":value} in UTF-8 bytes. A key follows the name rules, so it holds no control
+     * character and no lone surrogate: quoting it only escapes {@code "} and {@code \}.
+     */
+    private static int entrySize(String key, JsonValue value) {
+        int escapes = 0;
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c == '"' || c == '\\') {
+                escapes++;
+            }
+        }
+        return 2 + Utf8.length(key) + escapes + 1 + Utf8.length(value.toString());
+    }
+
+    /** {@code {} } around the entries, with a comma between each two. */
+    private static long objectSize(int keys, long entries) {
+        return 2 + entries + Math.max(0, keys - 1);
+    }
+}
