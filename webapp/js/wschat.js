@@ -8,6 +8,8 @@
  * full jitter, messages sent meanwhile kept until it is back, and a session resumed after a drop
  * (`onresumed()`): the name kept, every frame that came meanwhile delivered once, in order, and the
  * room never sees the viewer leave; when it cannot be resumed it identifies afresh (`onconnected`).
+ * For watch parties: the room's shared state (`state`, `onstate`, `setState` with compare-and-set)
+ * and the server's clock (`serverNow()`), so that every page agrees on what plays and where.
  *
  * No build step and no dependencies: include it with a plain `<script src="/wschat/js/wschat.js">`.
  *
@@ -36,6 +38,19 @@
   var MAX_QUEUED = 1000;
   /** How long list() waits for its answer, in milliseconds. */
   var LIST_TIMEOUT_MS = 10000;
+  /** How long setState() waits for the server's answer, in milliseconds. */
+  var STATE_TIMEOUT_MS = 10000;
+  /**
+   * Clock samples: the offset to the server's clock is taken from the samples with the shortest
+   * round trip (the least room for asymmetric delay), out of the last CLOCK_SAMPLES_KEPT.
+   */
+  var CLOCK_SAMPLES_KEPT = 8;
+  var CLOCK_SAMPLES_USED = 3;
+  /** Samples taken right after identifying, this far apart (ms), for a good first estimate. */
+  var CLOCK_BURST = 5;
+  var CLOCK_BURST_SPACING_MS = 250;
+  /** Then one sample this often (ms), so the estimate follows a changing network. */
+  var CLOCK_REFRESH_MS = 30000;
   /** Close codes after which reconnecting cannot help: the request itself is refused. */
   var FINAL_CLOSE_CODES = {1003: true, 1009: true};
 
@@ -68,6 +83,13 @@
     /** The URL and name given to init(). */
     this.url = null;
     this.name = null;
+    /**
+     * The room's shared state as this client last heard it (PROTOCOL.md §10): key →
+     * `{value, version, from, time}`, kept current by every state frame; keys deleted are absent.
+     * Read it; change it with setState().
+     * @type {Object<string, {value: *, version: number, from: string, time: number}>}
+     */
+    this.state = {};
 
     /** True once close() was called: no reconnection, until init() again. */
     this._stopped = true;
@@ -78,7 +100,8 @@
     this._wasIdentified = false;
     this._reclaimAttempts = 0;
     this._queue = [];
-    this._lists = [];
+    this._ledger = new AnswerLedger();
+    this._clock = new ServerClock(this);
     this._timer = null;
     /** The session's token, once the server opened one; null without. */
     this._session = null;
@@ -112,6 +135,13 @@
    * @param {number} code @param {string} message @param {Object} lastmessage
    */
   WSChat.prototype.onerror = function (code, message, lastmessage) {};
+  /**
+   * A key of the room's state changed (or, right after onconnected, was already set): `value`
+   * null means deleted. `chat.state` is already updated when this is called.
+   * @param {string} key @param {*} value @param {string} from the writer
+   * @param {number} version @param {number} time the server's time of the write (ms)
+   */
+  WSChat.prototype.onstate = function (key, value, from, version, time) {};
   /** The WebSocket reported an error. @param {Event} e */
   WSChat.prototype.onwserror = function (e) {};
   /** The WebSocket closed (reconnection follows unless closed or noretry). @param {CloseEvent} e */
@@ -165,22 +195,63 @@
    * @returns {Promise<string[]>}
    */
   WSChat.prototype.list = function () {
-    var self = this;
-    return new Promise(function (resolve, reject) {
-      var pending = {resolve: resolve, reject: reject};
-      pending.timer = setTimeout(function () {
-        self._settleList(pending, null, new Error("no answer to list"));
-      }, LIST_TIMEOUT_MS);
-      self._lists.push(pending);
-      self._command({command: "list"});
-    });
+    return this._ask({command: "list"}, LIST_TIMEOUT_MS);
+  };
+
+  /**
+   * Sets one key of the room's state; `value` null deletes it. With `options.ifVersion` the
+   * write is applied only if the key is still at that version (0: never set), so that of two
+   * viewers acting on the same version exactly one wins.
+   *
+   * Resolves with the key's new version once the server has applied it (every viewer of the
+   * room, this one included, gets it through onstate in the same order). Rejects with a
+   * {@link WSChat.StateError}: code 409 when the key had moved on (its `version` is the current
+   * one: read `chat.state[key]` and decide again), 413 when the room's state would grow past the
+   * server's limits, 400 for a key the server refuses; or with an Error when no answer came.
+   * @param {string} key 1–64 characters, under the same rules as a name
+   * @param {*} value any JSON value; null deletes the key
+   * @param {{ifVersion: number}} [options]
+   * @returns {Promise<number>}
+   */
+  WSChat.prototype.setState = function (key, value, options) {
+    var command = {command: "state", key: key, value: value === undefined ? null : value};
+    if (options && options.ifVersion !== undefined) {
+      command.ifVersion = options.ifVersion;
+    }
+    return this._ask(command, STATE_TIMEOUT_MS);
+  };
+
+  /**
+   * The server's clock, in milliseconds since the epoch, whatever this computer's clock says:
+   * this browser's monotonic clock plus an offset estimated NTP-style from `time` round trips
+   * (the shortest of the recent ones), refreshed in the background while connected. Before any
+   * round trip it is taken from the init frame; before that, it is this computer's clock.
+   * @returns {number}
+   */
+  WSChat.prototype.serverNow = function () {
+    return this._clock.now();
+  };
+
+  /**
+   * The uncertainty of serverNow() in milliseconds (half the best round trip), or Infinity
+   * before the first round trip.
+   * @returns {number}
+   */
+  WSChat.prototype.clockError = function () {
+    return this._clock.error();
   };
 
   /** Closes the connection for good: no reconnection, queued messages dropped. */
   WSChat.prototype.close = function () {
     this._stopped = true;
     clearTimeout(this._timer);
+    this._clock.stop();
+    var waiting = this._queue;
     this._queue = [];
+    this._ledger.abandon(new Error("closed"));
+    for (var i = 0; i < waiting.length; i++) {
+      this._ledger.settle(waiting[i], null, new Error("closed"));
+    }
     if (this._socket) {
       this._socket.close(1000, "bye");
     }
@@ -230,6 +301,9 @@
       return;
     }
     this._trace("<- " + e.data);
+    if (data.type === "init" && typeof data.time === "number") {
+      this._clock.roughly(data.time);
+    }
     this._dispatch(data, e);
     if (typeof data.seq === "number" && this._session) {
       this._last = data.seq; // processed
@@ -261,9 +335,13 @@
         this.onjoin(data.who, e);
         break;
       case "list":
-        if (this._lists.length) {
-          this._settleList(this._lists[0], data.names, null);
-        }
+        this._ledger.answered(function (asked) { return asked.command === "list"; }, data.names, null);
+        break;
+      case "state":
+        this._stateChanged(data);
+        break;
+      case "time":
+        this._clock.answered(data);
         break;
       default:
         break;
@@ -275,8 +353,12 @@
       if (data.code === 300) {
         this._session = data.session || null;
         this._last = 0;
+        // A fresh start: the server sends the room's state again, right after this outcome.
+        this.state = {};
+        this._ledger.abandon(new Error("connection lost before the server answered"));
       }
       this._identified = true;
+      this._clock.start();
       this._wasIdentified = true;
       this._reclaimAttempts = 0;
       this._attempts = 0;
@@ -309,16 +391,53 @@
       return;
     }
     if (!data.success) {
-      this.onerror(data.code, data.message, this.lastmessage);
+      var failed = this._ledger.answered(failedBy(data.code), null, stateError(data));
+      if (!failed || !failed.reject) { // a Promise's rejection is its caller's report
+        this.onerror(data.code, data.message, failed ? failed.command : this.lastmessage);
+      }
     }
+  };
+
+  /**
+   * A state frame: chat.state follows it (a version not newer than the one held is a frame
+   * already applied), then onstate; and if it is this client's own write, its answer.
+   */
+  WSChat.prototype._stateChanged = function (data) {
+    var held = this.state[data.key];
+    if (held && held.version >= data.version) {
+      return;
+    }
+    if (data.value === null) {
+      delete this.state[data.key];
+    } else {
+      this.state[data.key] = {value: data.value, version: data.version, from: data.from, time: data.time};
+    }
+    if (data.from === this.name) {
+      this._ledger.answered(function (asked) {
+        return asked.command === "state" && asked.key === data.key;
+      }, data.version, null);
+    }
+    this.onstate(data.key, data.value, data.from, data.version, data.time);
+  };
+
+  /** Sends `command` and returns a Promise of its answer (see AnswerLedger). */
+  WSChat.prototype._ask = function (command, timeoutMs) {
+    var self = this;
+    return new Promise(function (resolve, reject) {
+      var entry = {command: command, resolve: resolve, reject: reject};
+      entry.timer = setTimeout(function () {
+        self._ledger.settle(entry, null, new Error("no answer to " + command.command));
+      }, timeoutMs);
+      self._command(command, entry);
+    });
   };
 
   WSChat.prototype._flushQueue = function () {
     var self = this;
     var waiting = this._queue;
     this._queue = [];
-    waiting.forEach(function (command) {
-      self._send(command);
+    waiting.forEach(function (entry) {
+      self._dispatchCommand(entry);
     });
   };
 
@@ -327,9 +446,11 @@
     this._socket = null;
     this.closed = true;
     this._identified = false;
-    var lists = this._lists.slice();
-    for (var i = 0; i < lists.length; i++) {
-      this._settleList(lists[i], null, new Error("connection closed"));
+    this._clock.stop();
+    if (!this._session || this._stopped) {
+      // Without a session the answers are lost with the connection; with one they come in the
+      // replay after a resume (or the promises are rejected when it cannot resume).
+      this._ledger.abandon(new Error("connection closed"));
     }
     this.onclose(e);
     // Hopeless: a request the server refuses for what it is, or this session taken over by another
@@ -354,17 +475,26 @@
     }, delay);
   };
 
-  WSChat.prototype._command = function (command) {
+  /** Sends a command now if identified, or keeps it for when it is; `entry` awaits its answer. */
+  WSChat.prototype._command = function (command, entry) {
     this.lastmessage = command;
+    entry = entry || {command: command};
     if (this._identified) {
-      this._send(command);
+      this._dispatchCommand(entry);
       return;
     }
     if (this._queue.length >= MAX_QUEUED) {
       var dropped = this._queue.shift();
-      this.onerror(429, "Too many messages waiting for the connection; the oldest was dropped", dropped);
+      this._ledger.settle(dropped, null, new Error("dropped: too many commands waiting for the connection"));
+      this.onerror(429, "Too many messages waiting for the connection; the oldest was dropped", dropped.command);
     }
-    this._queue.push(command);
+    this._queue.push(entry);
+  };
+
+  /** Sends a command on the open connection, noting it in the ledger. */
+  WSChat.prototype._dispatchCommand = function (entry) {
+    this._ledger.sent(entry);
+    this._send(entry.command);
   };
 
   WSChat.prototype._identify = function () {
@@ -384,25 +514,212 @@
     this._socket.send(text);
   };
 
-  WSChat.prototype._settleList = function (pending, names, error) {
-    var index = this._lists.indexOf(pending);
-    if (index < 0) {
-      return;
-    }
-    this._lists.splice(index, 1);
-    clearTimeout(pending.timer);
-    if (error) {
-      pending.reject(error);
-    } else {
-      pending.resolve(names);
-    }
-  };
-
   WSChat.prototype._trace = function (text) {
     if (this.log && global.console) {
       global.console.log("[wschat] " + text);
     }
   };
+
+  /**
+   * Matches the server's answers to the commands that await them. It lists, in the order sent,
+   * every command since the oldest one still waiting for an answer: the server answers in that
+   * order, so an answer to one entry means every entry before it was done with silently (a
+   * broadcast succeeds without a word) or, for one that awaited an answer, never reached the
+   * server; a refusal belongs to the oldest entry it can be for. An entry is `{command}`, with
+   * `resolve`, `reject` and `timer` while something awaits it.
+   * @constructor
+   */
+  function AnswerLedger() {
+    this._entries = [];
+  }
+
+  /** A command was sent; noted only if it or an earlier one awaits an answer. */
+  AnswerLedger.prototype.sent = function (entry) {
+    if (entry.resolve || this._entries.length) {
+      this._entries.push(entry);
+    }
+  };
+
+  /** The first entry `matches` accepts is answered; it and every entry before it leave. */
+  AnswerLedger.prototype.answered = function (matches, value, error) {
+    for (var i = 0; i < this._entries.length; i++) {
+      var entry = this._entries[i];
+      if (matches(entry.command)) {
+        var before = this._entries.splice(0, i + 1);
+        before.pop();
+        for (var j = 0; j < before.length; j++) {
+          this.settle(before[j], null, new Error("no answer to " + before[j].command.command));
+        }
+        var awaited = {command: entry.command, reject: entry.reject};
+        this.settle(entry, value, error);
+        return awaited;
+      }
+    }
+    return null;
+  };
+
+  /** Resolves (or rejects, with `error`) whatever awaits `entry`, once. */
+  AnswerLedger.prototype.settle = function (entry, value, error) {
+    var index = this._entries.indexOf(entry);
+    if (index >= 0) {
+      this._entries.splice(index, 1);
+    }
+    if (!entry.resolve) {
+      return;
+    }
+    clearTimeout(entry.timer);
+    var resolve = entry.resolve;
+    var reject = entry.reject;
+    entry.resolve = entry.reject = null;
+    if (error) {
+      reject(error);
+    } else {
+      resolve(value);
+    }
+  };
+
+  /** Every entry is rejected with `error`: their answers will not come. */
+  AnswerLedger.prototype.abandon = function (error) {
+    var entries = this._entries;
+    this._entries = [];
+    for (var i = 0; i < entries.length; i++) {
+      this.settle(entries[i], null, error);
+    }
+  };
+
+  /**
+   * The server's clock as seen from here: this browser's monotonic clock plus an offset, taken
+   * NTP-style from `time` round trips (offset = server time − the local midpoint of the trip),
+   * averaged over the recent samples with the shortest trips (the least room for one direction
+   * being slower than the other). Samples are taken in a quick burst once identified, then now
+   * and then while connected.
+   * @constructor
+   * @param {WSChat} chat the connection to ask through
+   */
+  function ServerClock(chat) {
+    this._chat = chat;
+    this._timer = null;
+    /** {offset, rtt} of the last CLOCK_SAMPLES_KEPT round trips, newest last. */
+    this._samples = [];
+    /** t0 of the time commands not answered yet. */
+    this._asked = {};
+    /** The offset until the first round trip: from the init frame, off by its one-way delay. */
+    this._roughOffset = null;
+  }
+
+  ServerClock.prototype.now = function () {
+    var offset = this.offset();
+    return offset === null ? Date.now() : localNow() + offset;
+  };
+
+  /** Half the best recent round trip: how far off now() can be. */
+  ServerClock.prototype.error = function () {
+    var best = this._best();
+    return best.length ? best[0].rtt / 2 : Infinity;
+  };
+
+  ServerClock.prototype.offset = function () {
+    var best = this._best();
+    if (!best.length) {
+      return this._roughOffset;
+    }
+    var sum = 0;
+    for (var i = 0; i < best.length; i++) {
+      sum += best[i].offset;
+    }
+    return sum / best.length;
+  };
+
+  /** The server's time from the init frame: good to a one-way delay, until a round trip. */
+  ServerClock.prototype.roughly = function (serverTime) {
+    this._roughOffset = serverTime - localNow();
+  };
+
+  /** Starts sampling: CLOCK_BURST samples close together, then one every CLOCK_REFRESH_MS. */
+  ServerClock.prototype.start = function () {
+    var self = this;
+    var burst = CLOCK_BURST;
+    this.stop();
+    function sample() {
+      var t0 = localNow();
+      self._asked[t0] = true;
+      self._chat._send({command: "time", t0: t0});
+      self._timer = setTimeout(sample, --burst > 0 ? CLOCK_BURST_SPACING_MS : CLOCK_REFRESH_MS);
+    }
+    sample();
+  };
+
+  /** No more samples until start(); answers still on their way are ignored. */
+  ServerClock.prototype.stop = function () {
+    clearTimeout(this._timer);
+    this._asked = {};
+  };
+
+  /** A time frame came: a sample, if it answers one of ours. */
+  ServerClock.prototype.answered = function (frame) {
+    if (!this._asked[frame.t0]) {
+      return;
+    }
+    delete this._asked[frame.t0];
+    var t1 = localNow();
+    this._samples.push({offset: frame.time - (frame.t0 + t1) / 2, rtt: t1 - frame.t0});
+    if (this._samples.length > CLOCK_SAMPLES_KEPT) {
+      this._samples.shift();
+    }
+  };
+
+  ServerClock.prototype._best = function () {
+    return this._samples.slice().sort(function (a, b) {
+      return a.rtt - b.rtt;
+    }).slice(0, CLOCK_SAMPLES_USED);
+  };
+
+  /**
+   * Which sent command a refusal belongs to: 409 and 413 only ever answer a state write, 404 a
+   * direct message; anything else the oldest command not yet done with.
+   */
+  function failedBy(code) {
+    switch (code) {
+      case 409:
+      case 413:
+        return function (command) { return command.command === "state"; };
+      case 404:
+        return function (command) { return command.command === "message"; };
+      default:
+        return function () { return true; };
+    }
+  }
+
+  /**
+   * A state write the server refused: `code` the outcome code (409, 413, 400, 429), `version`
+   * the key's current version on a 409.
+   * @constructor
+   * @extends Error
+   */
+  function StateError(code, message, version) {
+    this.name = "StateError";
+    this.code = code;
+    this.message = message;
+    this.version = version;
+    this.stack = new Error(message).stack;
+  }
+  StateError.prototype = Object.create(Error.prototype);
+  StateError.prototype.constructor = StateError;
+  /** Compares as the current version, so `err == chat.state[key].version` reads naturally. */
+  StateError.prototype.valueOf = function () {
+    return this.version;
+  };
+
+  function stateError(outcome) {
+    return new StateError(outcome.code, outcome.message, outcome.version);
+  }
+
+  /** A clock that only goes forward (the computer's clock may be set, and wrong). */
+  function localNow() {
+    return global.performance && global.performance.now
+        ? global.performance.timeOrigin + global.performance.now()
+        : Date.now();
+  }
 
   /** Full jitter: a uniformly random delay below min(cap, base · 2^attempt). */
   function backoff(attempt) {
@@ -410,5 +727,6 @@
     return Math.floor(Math.random() * bound);
   }
 
+  WSChat.StateError = StateError;
   global.WSChat = WSChat;
 })(this);
