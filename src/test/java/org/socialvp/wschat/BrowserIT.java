@@ -20,7 +20,6 @@ import org.openqa.selenium.WebDriver;
 import org.socialvp.wschat.testing.Browser;
 import org.socialvp.wschat.testing.ChatClient;
 import org.socialvp.wschat.testing.Deployments;
-import org.socialvp.wschat.testing.Server;
 
 /**
  * The demo page and wschat.js in real headless Chromium, against the deployed WAR. The WAR is
@@ -29,6 +28,7 @@ import org.socialvp.wschat.testing.Server;
 @ExtendWith(ArquillianExtension.class)
 class BrowserIT {
 
+    /** The deployment, named after its context path. */
     private static final String WSCHAT = "wschat";
 
     @ArquillianResource
@@ -45,7 +45,7 @@ class BrowserIT {
     @BeforeEach
     void deploy() {
         deployer.deploy(WSCHAT);
-        page = "http://127.0.0.1:" + Server.httpPort() + "/wschat/";
+        page = Deployments.base(WSCHAT).toString();
     }
 
     @AfterEach
@@ -135,8 +135,8 @@ class BrowserIT {
         deployer.deploy(WSCHAT);
         alice.await("alice is back", driver -> "connected".equals(statusOf(alice)));
         awaitPeople(alice, "alice");
-        try (ChatClient bob = ChatClient.identified(URI.create("ws://127.0.0.1:" + Server.httpPort()
-                + "/wschat/wschat/party-restart"), "bob")) {
+        URI room = Deployments.room(Deployments.base(WSCHAT), "party-restart");
+        try (ChatClient bob = ChatClient.identified(room, "bob")) {
             bob.message("alice", "{\"svp\":\"chat\",\"text\":\"welcome back\"}");
             awaitChatLine(alice, "welcome back");
         }
@@ -147,15 +147,15 @@ class BrowserIT {
         Browser page2013 = Browser.start();
         browsers.add(page2013);
         page2013.open(page + "legacy/legacy.html");
-        String ws = "ws://127.0.0.1:" + Server.httpPort() + "/wschat/wschat";
-        try (ChatClient bob = ChatClient.identified(URI.create(ws), "bob")) {
+        URI ws = Deployments.lobby();
+        try (ChatClient bob = ChatClient.identified(ws, "bob")) {
             assertEquals(List.of(true, true, true, true), page2013.script(
                     "var c = new WSChat(); return [typeof c.init === 'function', typeof c.message === 'function',"
                     + " typeof c.broadcast === 'function', typeof c.close === 'function'];"));
             assertEquals(List.of(0L, true, false, false), page2013.script(
                     "var c = new WSChat(); return [c.retries, c.closed, c.log, c.noretry];"));
 
-            page2013.script("window.chat = connect(arguments[0], 'alice', false); window.chat.log = true;", ws);
+            page2013.script("window.chat = connect(arguments[0], 'alice', false); window.chat.log = true;", ws.toString());
             awaitCall(page2013, "onconnected", "Identified successfully!");
             assertEquals("alice", bob.next("join").getString("who"));
 
@@ -173,7 +173,7 @@ class BrowserIT {
             Map<String, Object> error = awaitCall(page2013, "onerror", "nobody");
             assertEquals(404L, ((List<?>) error.get("args")).get(0));
 
-            try (ChatClient carol = ChatClient.identified(URI.create(ws), "carol")) {
+            try (ChatClient carol = ChatClient.identified(ws, "carol")) {
                 bob.next("join");
             }
             assertEquals("carol", bob.next("quit").getString("who"));

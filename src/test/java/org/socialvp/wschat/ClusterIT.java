@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -46,8 +45,9 @@ class ClusterIT {
     private static final int REDIS_PORT = RedisServer.freePort();
     private static final String A = "a";
     private static final String B = "b";
-    private static final String UNREACHABLE = "Redis at 127.0.0.1:" + REDIS_PORT + " unreachable, serving local viewers only";
-    private static final String REACHABLE = "Redis at 127.0.0.1:" + REDIS_PORT + " is reachable: rooms are shared";
+    private static final String UNREACHABLE = "Redis at " + RedisServer.address(REDIS_PORT)
+            + " unreachable, serving local viewers only";
+    private static final String REACHABLE = "Redis at " + RedisServer.address(REDIS_PORT) + " is reachable: rooms are shared";
     /** How soon the survivors must hear of a server that died without warning. */
     private static final Duration DEATH_NOTICE = Duration.ofSeconds(15);
 
@@ -62,13 +62,13 @@ class ClusterIT {
     @Deployment(name = A, managed = false, testable = false)
     @TargetsContainer("server-a")
     static WebArchive serverA() {
-        return Deployments.wschat("wschat-a.war", settings());
+        return Deployments.wschat(context(A) + ".war", settings());
     }
 
     @Deployment(name = B, managed = false, testable = false)
     @TargetsContainer("server-b")
     static WebArchive serverB() {
-        return Deployments.wschat("wschat-b.war", settings());
+        return Deployments.wschat(context(B) + ".war", settings());
     }
 
     /** The shared Redis; no rate limit, for the thousand messages. */
@@ -116,12 +116,12 @@ class ClusterIT {
             bob.message("alice", "\"hi from b\"");
             assertEquals("hi from b", alice.next("message").getString("message"));
             alice.message("nobody", "1");
-            assertEquals(404, alice.next("outcome").getInt("code"));
-            assertEquals(List.of("alice", "bob"), list(alice));
+            alice.expectOutcome(404);
+            assertEquals(List.of("alice", "bob"), alice.list());
             bob.close();
             assertEquals("bob", alice.next("quit").getString("who"));
             alice.message("bob", "1");
-            assertEquals(404, alice.next("outcome").getInt("code"));
+            alice.expectOutcome(404);
         }
     }
 
@@ -133,7 +133,7 @@ class ClusterIT {
             otherAlice.next("join");
             alice.broadcast("1");
             alice.message("bob", "2");
-            assertEquals(404, alice.next("outcome").getInt("code"));
+            alice.expectOutcome(404);
             bob.expectNothingMore();
             otherAlice.expectNothingMore();
         }
@@ -195,7 +195,7 @@ class ClusterIT {
                 assertEquals("direct again", bob.next("message").getString("message"));
                 bob.message("dave", "\"to the newcomer\"");
                 assertEquals("to the newcomer", dave.next("message").getString("message"));
-                assertEquals(List.of("alice", "bob", "carol", "dave"), list(bob));
+                assertEquals(List.of("alice", "bob", "carol", "dave"), bob.list());
             }
         }
     }
@@ -231,7 +231,7 @@ class ClusterIT {
             awaitCluster(B, "connected");
             try (ChatClient bob = ChatClient.identified(room(B, "late"), "bob")) {
                 assertEquals("bob", alice.next("join").getString("who"));
-                assertEquals(List.of("alice", "bob", "carol"), list(bob));
+                assertEquals(List.of("alice", "bob", "carol"), bob.list());
                 carol.broadcast("\"together\"");
                 assertEquals("together", bob.next("broadcast").getString("message"));
             }
@@ -248,7 +248,7 @@ class ClusterIT {
             assertEquals("bob", alice.next("quit").getString("who"));
             Duration noticedAfter = Duration.ofNanos(System.nanoTime() - killedAt);
             assertTrue(noticedAfter.compareTo(DEATH_NOTICE) <= 0, "quit seen after " + noticedAfter);
-            assertEquals(List.of("alice"), list(alice));
+            assertEquals(List.of("alice"), alice.list());
             try (ChatClient newBob = ChatClient.identified(room(A, "killed"), "bob")) {
                 assertEquals("bob", alice.next("join").getString("who"));
             }
@@ -266,8 +266,8 @@ class ClusterIT {
             alice.next("join");
             deployer.undeploy(B);
             assertEquals("bob", alice.next("quit").getString("who"));
-            assertEquals(List.of(), ServerLog.linesContaining("[wschat-b] created a ThreadLocal"), "ThreadLocal leak");
-            assertEquals(List.of(), ServerLog.linesContaining("[wschat-b] appears to have started a thread"),
+            assertEquals(List.of(), ServerLog.linesContaining("[" + context(B) + "] created a ThreadLocal"), "ThreadLocal leak");
+            assertEquals(List.of(), ServerLog.linesContaining("[" + context(B) + "] appears to have started a thread"),
                     "thread leak");
             try (ChatClient newBob = ChatClient.identified(room(A, "stop"), "bob")) {
                 assertEquals("bob", alice.next("join").getString("who"));
@@ -284,7 +284,7 @@ class ClusterIT {
 
     /** {@code kill -9} of the server's Tomcat JVM: no undeploy, no close frames, no goodbye to Redis. */
     private static void kill(String server) throws Exception {
-        String base = "-Dcatalina.base=" + Path.of(System.getProperty("cluster.base"), server).toAbsolutePath();
+        String base = "-Dcatalina.base=" + catalinaBase(server).toAbsolutePath();
         List<ProcessHandle> tomcats = ProcessHandle.allProcesses()
                 .filter(process -> process.info().commandLine().map(line -> line.contains(base)).orElse(false))
                 .toList();
@@ -299,9 +299,9 @@ class ClusterIT {
      * and the deployer can deploy it again as it does for a new server.
      */
     private static void forgetDeployment(String server) throws IOException {
-        Path webapps = Path.of(System.getProperty("cluster.base"), server, "webapps");
-        Files.deleteIfExists(webapps.resolve("wschat-" + server + ".war"));
-        Path unpacked = webapps.resolve("wschat-" + server);
+        Path webapps = catalinaBase(server).resolve("webapps");
+        Files.deleteIfExists(webapps.resolve(context(server) + ".war"));
+        Path unpacked = webapps.resolve(context(server));
         if (Files.exists(unpacked)) {
             try (Stream<Path> files = Files.walk(unpacked)) {
                 for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -315,28 +315,32 @@ class ClusterIT {
         return "server-" + server;
     }
 
-    private static int httpPort(String server) {
-        return Integer.getInteger("cluster." + server + ".http.port");
+    /** The server's own Tomcat base, under {@code target/cluster}. */
+    private static Path catalinaBase(String server) {
+        return Path.of(System.getProperty("cluster.base"), server);
+    }
+
+    /** The WAR's context path on the server: {@code wschat-a}, {@code wschat-b}. */
+    private static String context(String server) {
+        return "wschat-" + server;
+    }
+
+    private static URI base(String server) {
+        return Deployments.base(Integer.getInteger("cluster." + server + ".http.port"), context(server));
     }
 
     private static URI room(String server, String room) {
-        return URI.create("ws://127.0.0.1:" + httpPort(server) + "/wschat-" + server + "/wschat/" + room);
-    }
-
-    private static List<String> list(ChatClient client) {
-        client.send("{\"command\":\"list\"}");
-        return client.next("list").getJsonArray("names").getValuesAs(JsonString.class).stream()
-                .map(JsonString::getString).toList();
+        return Deployments.room(base(server), room);
     }
 
     /** Asks for the room's names until they are {@code expected} (the servers may still be converging). */
     private static void awaitList(ChatClient client, List<String> expected) {
-        Eventually.await(() -> list(client), expected::equals, "the names " + expected);
+        Eventually.await(client::list, expected::equals, "the names " + expected);
     }
 
     /** How many lines of the server's log contain {@code text}. */
     private static int logged(String server, String text) {
-        return ServerLog.linesContaining(Path.of(System.getProperty("cluster.base"), server, "logs"), text).size();
+        return ServerLog.linesContaining(catalinaBase(server).resolve("logs"), text).size();
     }
 
     /** Waits until {@code count} lines of the server's log contain {@code text} (Tomcat writes it asynchronously). */
@@ -346,7 +350,6 @@ class ClusterIT {
     }
 
     private static void awaitCluster(String server, String state) {
-        URI status = URI.create("http://127.0.0.1:" + httpPort(server) + "/wschat-" + server + "/status");
-        StatusPage.await(status, figures -> state.equals(figures.getString("cluster")));
+        StatusPage.await(Deployments.status(base(server)), figures -> state.equals(figures.getString("cluster")));
     }
 }

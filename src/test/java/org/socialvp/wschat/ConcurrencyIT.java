@@ -3,8 +3,6 @@ package org.socialvp.wschat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import jakarta.json.JsonObject;
-import java.net.URI;
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,38 +12,26 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.ToIntFunction;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.socialvp.wschat.testing.ChatClient;
+import org.socialvp.wschat.testing.DeployedWarIT;
 import org.socialvp.wschat.testing.Deployments;
 import org.socialvp.wschat.testing.RawClient;
 import org.socialvp.wschat.testing.ServerLog;
 
 /** Many connections at once: name races, long ordered streams, concurrent broadcasters. */
-@ExtendWith(ArquillianExtension.class)
-class ConcurrencyIT {
+class ConcurrencyIT extends DeployedWarIT {
 
-    @ArquillianResource
-    private URL deployment;
-
-    private URI lobby;
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final List<ChatClient> clients = new ArrayList<>();
 
     @Deployment(testable = false)
     static WebArchive war() {
         return Deployments.wschat(Map.of("wschat.rateLimitPerSecond", "0", "wschat.rateLimitBytesPerSecond", "0"));
-    }
-
-    @BeforeEach
-    void locate() {
-        lobby = Deployments.quietLobby(deployment);
     }
 
     @AfterEach
@@ -59,7 +45,7 @@ class ConcurrencyIT {
         for (int round = 0; round < 5; round++) {
             List<ChatClient> racers = new ArrayList<>();
             for (int i = 0; i < 24; i++) {
-                racers.add(ChatClient.connect(lobby));
+                racers.add(ChatClient.connect(lobby()));
             }
             CyclicBarrier start = new CyclicBarrier(racers.size());
             List<Future<JsonObject>> outcomes = new ArrayList<>();
@@ -80,8 +66,8 @@ class ConcurrencyIT {
 
     @Test
     void twoThousandDirectMessagesArriveCompleteAndInOrder() {
-        ChatClient alice = track(ChatClient.identified(lobby, "alice"));
-        ChatClient bob = track(ChatClient.identified(lobby, "bob"));
+        ChatClient alice = track(ChatClient.identified(lobby(), "alice"));
+        ChatClient bob = track(ChatClient.identified(lobby(), "bob"));
         alice.next("join");
         for (int i = 0; i < 2000; i++) {
             alice.message("bob", "{\"seq\":" + i + "}");
@@ -100,7 +86,7 @@ class ConcurrencyIT {
         int perSender = 150;
         List<ChatClient> party = new ArrayList<>();
         for (int i = 0; i < senders; i++) {
-            party.add(track(ChatClient.identified(lobby, "viewer" + i)));
+            party.add(track(ChatClient.identified(lobby(), "viewer" + i)));
         }
         for (int i = 0; i < senders; i++) {
             for (int joined = i + 1; joined < senders; joined++) {
@@ -123,16 +109,10 @@ class ConcurrencyIT {
         }
         for (int i = 0; i < senders; i++) {
             ChatClient receiver = party.get(i);
-            Map<String, Integer> nextSeq = new HashMap<>();
-            for (int n = 0; n < (senders - 1) * perSender; n++) {
-                JsonObject broadcast = receiver.next("broadcast");
-                String from = broadcast.getString("from");
-                int expected = nextSeq.getOrDefault(from, 0);
-                assertEquals(expected, broadcast.getJsonObject("message").getInt("seq"), "from " + from);
-                nextSeq.put(from, expected + 1);
-            }
-            assertEquals(senders - 1, nextSeq.size());
-            assertEquals(false, nextSeq.containsKey("viewer" + i), "a sender never hears itself");
+            Map<String, Integer> heard = takeBroadcastsInOrderPerSender(receiver, (senders - 1) * perSender,
+                    broadcast -> broadcast.getJsonObject("message").getInt("seq"));
+            assertEquals(senders - 1, heard.size());
+            assertEquals(false, heard.containsKey("viewer" + i), "a sender never hears itself");
             receiver.expectNothingMore();
         }
         assertEquals(List.of(), ServerLog.linesContaining("IllegalStateException"));
@@ -148,11 +128,11 @@ class ConcurrencyIT {
     void eightThousandBroadcastsBlastedAtOnceAllArriveInOrder() throws Exception {
         int senders = 8;
         int perSender = 1000;
-        ChatClient viewer = track(ChatClient.identified(lobby, "viewer"));
+        ChatClient viewer = track(ChatClient.identified(lobby(), "viewer"));
         List<RawClient> crowd = new ArrayList<>();
         try {
             for (int i = 0; i < senders; i++) {
-                RawClient sender = RawClient.connect(lobby);
+                RawClient sender = RawClient.connect(lobby());
                 crowd.add(sender);
                 assertEquals(300, sender.identify("blaster" + i));
                 viewer.next("join");
@@ -171,19 +151,30 @@ class ConcurrencyIT {
             for (Future<Void> done : threads.invokeAll(blasting)) {
                 done.get();
             }
-            Map<String, Integer> nextSeq = new HashMap<>();
-            for (int n = 0; n < senders * perSender; n++) {
-                JsonObject broadcast = viewer.next("broadcast");
-                String from = broadcast.getString("from");
-                int expected = nextSeq.getOrDefault(from, 0);
-                assertEquals(expected, broadcast.getInt("message"), "from " + from);
-                nextSeq.put(from, expected + 1);
-            }
+            takeBroadcastsInOrderPerSender(viewer, senders * perSender, broadcast -> broadcast.getInt("message"));
             viewer.expectNothingMore();
         } finally {
             crowd.forEach(RawClient::close);
         }
         assertEquals(List.of(), ServerLog.linesContaining("StackOverflowError"));
+    }
+
+    /**
+     * Takes the next {@code count} frames of {@code receiver}, which must be broadcasts whose
+     * {@code seq} runs 0, 1, 2… for each sender (complete, in order, each once); returns how many
+     * came from each sender.
+     */
+    private static Map<String, Integer> takeBroadcastsInOrderPerSender(ChatClient receiver, int count,
+            ToIntFunction<JsonObject> seq) {
+        Map<String, Integer> nextSeq = new HashMap<>();
+        for (int n = 0; n < count; n++) {
+            JsonObject broadcast = receiver.next("broadcast");
+            String from = broadcast.getString("from");
+            int expected = nextSeq.getOrDefault(from, 0);
+            assertEquals(expected, seq.applyAsInt(broadcast), "from " + from);
+            nextSeq.put(from, expected + 1);
+        }
+        return nextSeq;
     }
 
     private ChatClient track(ChatClient client) {

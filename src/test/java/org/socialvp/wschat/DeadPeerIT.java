@@ -2,31 +2,19 @@ package org.socialvp.wschat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.URL;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.socialvp.wschat.testing.ChatClient;
+import org.socialvp.wschat.testing.DeployedWarIT;
 import org.socialvp.wschat.testing.Deployments;
 import org.socialvp.wschat.testing.RawClient;
 import org.socialvp.wschat.testing.VanishingPeers;
 
 /** Pings, pongs and the identify timeout, with intervals of a second or two. */
-@ExtendWith(ArquillianExtension.class)
-class DeadPeerIT {
-
-    @ArquillianResource
-    private URL deployment;
-
-    private URI lobby;
+class DeadPeerIT extends DeployedWarIT {
 
     @Deployment(testable = false)
     static WebArchive war() {
@@ -36,23 +24,21 @@ class DeadPeerIT {
                 "wschat.identifyTimeoutSeconds", "2"));
     }
 
-    @BeforeEach
-    void locate() {
-        lobby = Deployments.quietLobby(deployment);
-    }
-
+    /**
+     * The ghost still reads, it only never answers a ping: so the server's close reaches it, and
+     * must — 1001 {@code no pong}, after the pings it ignored.
+     */
     @Test
-    void aPeerThatNeverAnswersPingsIsDroppedAndTheOthersSeeItQuit() {
-        try (ChatClient watcher = ChatClient.identified(lobby, "watcher");
-                RawClient ghost = RawClient.connect(lobby).answerPings(false)) {
+    void aPeerThatNeverAnswersPingsIsClosedWith1001NoPongAndTheOthersSeeItQuit() {
+        try (ChatClient watcher = ChatClient.identified(lobby(), "watcher");
+                RawClient ghost = RawClient.connect(lobby()).answerPings(false)) {
             assertEquals(300, ghost.identify("ghost"));
             assertEquals("ghost", watcher.next("join").getString("who"));
             assertEquals("ghost", watcher.next("quit").getString("who"));
-            RawClient.Frame last = ghost.readUntilClose();
-            if (last != null) {
-                assertEquals(1001, last.closeCode());
-            }
-            try (ChatClient again = ChatClient.identified(lobby, "ghost")) {
+            RawClient.Frame close = ghost.readUntilClose();
+            assertEquals(1001, close.closeCode());
+            assertEquals("no pong", close.closeReason());
+            try (ChatClient again = ChatClient.identified(lobby(), "ghost")) {
                 watcher.next("join");
             }
         }
@@ -60,14 +46,14 @@ class DeadPeerIT {
 
     @Test
     void aPeerThatAnswersPingsStaysConnected() {
-        try (RawClient alive = RawClient.connect(lobby).answerPings(false)) {
+        try (RawClient alive = RawClient.connect(lobby()).answerPings(false)) {
             assertEquals(300, alive.identify("alive"));
             for (int ping = 0; ping < 3; ping++) {
                 RawClient.Frame frame = alive.readFrame();
                 assertEquals(RawClient.PING, frame.opcode());
                 alive.sendFrame(RawClient.PONG, frame.payload(), true);
             }
-            alive.sendText("{\"command\":\"list\"}");
+            alive.sendText(ChatClient.LIST);
             RawClient.Frame answer = alive.readFrame();
             while (answer.opcode() == RawClient.PING) {
                 alive.sendFrame(RawClient.PONG, answer.payload(), true);
@@ -83,14 +69,14 @@ class DeadPeerIT {
      */
     @Test
     void connectionsThatVanishRightAfterTheHandshakeAreReleasedByThePingAtTheLatest() {
-        VanishingPeers.connectAndVanish(lobby, 300);
-        Deployments.awaitNoConnections(deployment);
+        VanishingPeers.connectAndVanish(lobby(), 300);
+        awaitNoConnections();
     }
 
     @Test
     void aConnectionThatNeverIdentifiesIsClosedWith1008() {
-        try (ChatClient lurker = ChatClient.connect(lobby);
-                ChatClient member = ChatClient.identified(lobby, "member")) {
+        try (ChatClient lurker = ChatClient.connect(lobby());
+                ChatClient member = ChatClient.identified(lobby(), "member")) {
             ChatClient.Close close = lurker.awaitClose();
             assertEquals(1008, close.code());
             assertEquals("identify timeout", close.reason());
@@ -100,12 +86,12 @@ class DeadPeerIT {
     }
 
     @Test
-    void identifyingInTimeKeepsTheConnection() throws Exception {
-        try (ChatClient late = ChatClient.connect(lobby);
-                ChatClient lurker = ChatClient.connect(lobby)) {
+    void identifyingInTimeKeepsTheConnection() {
+        try (ChatClient late = ChatClient.connect(lobby());
+                ChatClient lurker = ChatClient.connect(lobby())) {
             assertEquals(300, late.identify("late").getInt("code"));
             assertEquals(1008, lurker.awaitClose().code());
-            assertTrue(!late.isClosed());
+            assertFalse(late.isClosed());
             late.expectNothingMore();
         }
     }

@@ -1,36 +1,24 @@
 package org.socialvp.wschat;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.json.JsonObject;
-import java.net.URI;
-import java.net.URL;
+import java.util.Arrays;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.socialvp.wschat.testing.ChatClient;
+import org.socialvp.wschat.testing.DeployedWarIT;
 import org.socialvp.wschat.testing.Deployments;
 import org.socialvp.wschat.testing.RawClient;
 
 /** Oversize frames, deep and huge JSON, fragmented frames: the sender is dealt with, nobody else notices. */
-@ExtendWith(ArquillianExtension.class)
-class HostileInputIT {
+class HostileInputIT extends DeployedWarIT {
 
     private static final int MAX_MESSAGE_BYTES = 262_144;
-
-    @ArquillianResource
-    private URL deployment;
-
-    private URI lobby;
 
     @Deployment(testable = false)
     static WebArchive war() {
@@ -38,19 +26,13 @@ class HostileInputIT {
         return Deployments.wschat(Map.of("wschat.maxMessageBytes", String.valueOf(MAX_MESSAGE_BYTES)));
     }
 
-    @BeforeEach
-    void locate() {
-        lobby = Deployments.quietLobby(deployment);
-    }
-
     @Test
     void aMessageOverTheLimitClosesThatConnectionWith1009AndOthersCarryOn() {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice");
-                ChatClient bigmouth = ChatClient.identified(lobby, "bigmouth")) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice");
+                ChatClient bigmouth = ChatClient.identified(lobby(), "bigmouth")) {
             alice.next("join");
             bigmouth.broadcast(jsonStringOfBytes(MAX_MESSAGE_BYTES));
-            ChatClient.Close close = bigmouth.awaitClose();
-            assertEquals(1009, close.code());
+            assertEquals(1009, bigmouth.awaitClose().code());
             assertEquals("bigmouth", alice.next("quit").getString("who"));
             alice.expectNothingMore();
         }
@@ -58,8 +40,8 @@ class HostileInputIT {
 
     @Test
     void aMessageOfExactlyTheLimitIsDelivered() {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice");
-                ChatClient bob = ChatClient.identified(lobby, "bob")) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice");
+                ChatClient bob = ChatClient.identified(lobby(), "bob")) {
             alice.next("join");
             String prefix = "{\"command\":\"broadcast\",\"message\":\"";
             String body = "x".repeat(MAX_MESSAGE_BYTES - prefix.length() - 2);
@@ -70,8 +52,8 @@ class HostileInputIT {
 
     @Test
     void theLimitCountsUtf8BytesNotCharacters() {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice");
-                ChatClient bob = ChatClient.identified(lobby, "bob")) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice");
+                ChatClient bob = ChatClient.identified(lobby(), "bob")) {
             alice.next("join");
             // 100,000 characters, 300,000 bytes.
             bob.broadcast("\"" + "€".repeat(100_000) + "\"");
@@ -82,8 +64,8 @@ class HostileInputIT {
 
     @Test
     void aMessageSplitIntoFragmentsIsAssembledAndStillLimited() {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice");
-                RawClient raw = RawClient.connect(lobby)) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice");
+                RawClient raw = RawClient.connect(lobby())) {
             assertEquals(300, raw.identify("fragmented"));
             alice.next("join");
             byte[] start = "{\"command\":\"broadcast\",".getBytes();
@@ -92,7 +74,7 @@ class HostileInputIT {
             raw.sendFrame(0x0, end, true);
             assertEquals("in pieces", alice.next("broadcast").getString("message"));
             byte[] chunk = new byte[60_000];
-            java.util.Arrays.fill(chunk, (byte) 'x');
+            Arrays.fill(chunk, (byte) 'x');
             raw.sendFrame(RawClient.TEXT, "{\"command\":\"broadcast\",\"message\":\"".getBytes(), false);
             for (int i = 0; i < 5; i++) {
                 raw.sendFrame(0x0, chunk, false);
@@ -105,20 +87,18 @@ class HostileInputIT {
     @ParameterizedTest
     @ValueSource(ints = {65, 1_000, 100_000})
     void nestingDeeperThanTheLimitIsAnswered400AndTheConnectionStays(int depth) {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice")) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice")) {
             alice.broadcast("[".repeat(depth) + "]".repeat(depth));
-            JsonObject outcome = alice.next("outcome");
-            assertEquals(400, outcome.getInt("code"));
-            assertTrue(outcome.getString("message").contains("nested deeper than 64"), outcome::toString);
+            alice.expectBadRequest("Message is nested deeper than 64 levels");
             alice.expectNothingMore();
         }
     }
 
     @Test
     void anOpenNestingThatNeverEndsIsAnswered400() {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice")) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice")) {
             alice.send("{\"command\":\"broadcast\",\"message\":" + "{\"a\":".repeat(30_000));
-            assertEquals(400, alice.next("outcome").getInt("code"));
+            alice.expectOutcome(400);
             alice.expectNothingMore();
         }
     }
@@ -126,22 +106,18 @@ class HostileInputIT {
     @ParameterizedTest
     @ValueSource(strings = {"1e999999999", "-1E-999999999", "[0.5e1000000]"})
     void numbersWithAbsurdExponentsAreAnswered400(String payload) {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice")) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice")) {
             alice.broadcast(payload);
-            JsonObject outcome = alice.next("outcome");
-            assertEquals(400, outcome.getInt("code"));
-            assertTrue(outcome.getString("message").startsWith("Number out of range"), outcome::toString);
+            alice.expectBadRequest("Number out of range");
             alice.expectNothingMore();
         }
     }
 
     @Test
     void aTenThousandDigitIntegerIsAnswered400() {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice")) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice")) {
             alice.broadcast("1" + "0".repeat(9_999));
-            JsonObject outcome = alice.next("outcome");
-            assertEquals(400, outcome.getInt("code"));
-            assertTrue(outcome.getString("message").startsWith("Number too long"), outcome::toString);
+            alice.expectBadRequest("Number too long");
             alice.expectNothingMore();
         }
     }
@@ -154,11 +130,11 @@ class HostileInputIT {
     @Test
     void everyConnectionRefusedForInvalidUtf8GetsItsCloseFrame() {
         for (int i = 0; i < 100; i++) {
-            try (RawClient raw = RawClient.connect(lobby)) {
+            try (RawClient raw = RawClient.connect(lobby())) {
                 assertEquals(300, raw.identify("mangler" + i));
                 raw.sendFrame(RawClient.TEXT, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'}, true);
-                RawClient.Frame close = raw.readUntilClose();
-                assertNotNull(close, "connection " + i + " ended without a close frame");
+                RawClient.Frame close = assertDoesNotThrow(raw::readUntilClose,
+                        "connection " + i + " ended without a close frame");
                 assertEquals(1007, close.closeCode());
             }
         }
@@ -166,13 +142,12 @@ class HostileInputIT {
 
     @Test
     void invalidUtf8IsRefusedByTheContainerWithoutHarmToOthers() {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice");
-                RawClient raw = RawClient.connect(lobby)) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice");
+                RawClient raw = RawClient.connect(lobby())) {
             assertEquals(300, raw.identify("mangler"));
             alice.next("join");
             raw.sendFrame(RawClient.TEXT, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'}, true);
-            RawClient.Frame close = raw.readUntilClose();
-            assertEquals(1007, close.closeCode());
+            assertEquals(1007, raw.readUntilClose().closeCode());
             assertEquals("mangler", alice.next("quit").getString("who"));
             alice.expectNothingMore();
         }

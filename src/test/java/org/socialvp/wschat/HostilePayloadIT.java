@@ -3,19 +3,13 @@ package org.socialvp.wschat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.net.URI;
-import java.net.URL;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.socialvp.wschat.testing.ChatClient;
+import org.socialvp.wschat.testing.DeployedWarIT;
 import org.socialvp.wschat.testing.Deployments;
 
 /**
@@ -23,8 +17,7 @@ import org.socialvp.wschat.testing.Deployments;
  * write as UTF-8 as they decode (a string escape for a lone UTF-16 surrogate) reach every
  * receiver, who stay connected and get every frame after them.
  */
-@ExtendWith(ArquillianExtension.class)
-class HostilePayloadIT {
+class HostilePayloadIT extends DeployedWarIT {
 
     /** Lone surrogates in a string, in an object key, in a nested array, at a string's end. */
     private static final String[] LONE_SURROGATES = {
@@ -34,28 +27,18 @@ class HostilePayloadIT {
         "{\"chat\":\"cut emoji \\ud83d\"}",
     };
 
-    @ArquillianResource
-    private URL deployment;
-
-    private URI lobby;
-
     @Deployment(testable = false)
     static WebArchive war() {
         return Deployments.wschat();
-    }
-
-    @BeforeEach
-    void locate() {
-        lobby = Deployments.quietLobby(deployment);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 2, 3})
     void aBroadcastWithALoneSurrogateReachesEveryoneAndDisconnectsNobody(int which) {
         String payload = LONE_SURROGATES[which];
-        try (ChatClient mallory = ChatClient.identified(lobby, "mallory");
-                ChatClient alice = ChatClient.identified(lobby, "alice");
-                ChatClient bob = ChatClient.identified(lobby, "bob")) {
+        try (ChatClient mallory = ChatClient.identified(lobby(), "mallory");
+                ChatClient alice = ChatClient.identified(lobby(), "alice");
+                ChatClient bob = ChatClient.identified(lobby(), "bob")) {
             mallory.next("join");
             mallory.next("join");
             alice.next("join");
@@ -79,8 +62,8 @@ class HostilePayloadIT {
     @ValueSource(ints = {0, 1, 2, 3})
     void aDirectMessageWithALoneSurrogateReachesItsRecipientWhoStays(int which) {
         String payload = LONE_SURROGATES[which];
-        try (ChatClient mallory = ChatClient.identified(lobby, "mallory");
-                ChatClient bob = ChatClient.identified(lobby, "bob")) {
+        try (ChatClient mallory = ChatClient.identified(lobby(), "mallory");
+                ChatClient bob = ChatClient.identified(lobby(), "bob")) {
             mallory.next("join");
             mallory.message("bob", payload);
             mallory.message("bob", "\"after\"");
@@ -95,10 +78,9 @@ class HostilePayloadIT {
     @ParameterizedTest
     @ValueSource(strings = {"\\ud800", "\\udc00x", "x\\ud83d"})
     void anUnknownCommandWithALoneSurrogateIsAnswered400AndTheSenderStays(String command) {
-        try (ChatClient mallory = ChatClient.identified(lobby, "mallory")) {
+        try (ChatClient mallory = ChatClient.identified(lobby(), "mallory")) {
             mallory.send("{\"command\":\"" + command + "\"}");
-            JsonObject outcome = mallory.next("outcome");
-            assertEquals(400, outcome.getInt("code"));
+            mallory.expectBadRequest("Unknown command '"); // the name echoed, lone surrogate and all
             mallory.expectNothingMore();
         }
     }

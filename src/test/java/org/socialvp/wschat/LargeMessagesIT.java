@@ -4,51 +4,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.socialvp.wschat.testing.ChatClient;
+import org.socialvp.wschat.testing.DeployedWarIT;
 import org.socialvp.wschat.testing.Deployments;
-import org.socialvp.wschat.testing.StatusPage;
 
 /**
  * A long watch party's chat history, sent the way 2013 SVP pages send it (all of it, in one
  * message), goes through with the default settings.
  */
-@ExtendWith(ArquillianExtension.class)
-class LargeMessagesIT {
+class LargeMessagesIT extends DeployedWarIT {
 
     private static final int MEBIBYTE = 1024 * 1024;
-
-    @ArquillianResource
-    private URL deployment;
-
-    private URI lobby;
 
     @Deployment(testable = false)
     static WebArchive war() {
         return Deployments.wschat();
     }
 
-    @BeforeEach
-    void locate() {
-        lobby = Deployments.quietLobby(deployment);
-    }
-
     @Test
     void aOneMebibyteHistoryReachesTheNewcomerInOneDirectMessage() {
         String history = chatHistory(MEBIBYTE);
-        try (ChatClient host = ChatClient.identified(lobby, "host");
-                ChatClient newcomer = ChatClient.identified(lobby, "newcomer")) {
+        try (ChatClient host = ChatClient.identified(lobby(), "host");
+                ChatClient newcomer = ChatClient.identified(lobby(), "newcomer")) {
             host.next("join");
             host.message("newcomer", history);
             assertEquals(history, newcomer.next("message").getJsonObject("message").toString());
@@ -62,26 +45,21 @@ class LargeMessagesIT {
     @Test
     void aOneMebibyteBroadcastReachesFiftyViewersAndClosesNobody() {
         String history = chatHistory(MEBIBYTE);
-        long slowBefore = StatusPage.read(Deployments.status(deployment)).getJsonNumber("slowConsumerCloses").longValue();
+        long slowBefore = figures().getJsonNumber("slowConsumerCloses").longValue();
         List<ChatClient> viewers = new ArrayList<>();
-        try (ChatClient host = ChatClient.identified(lobby, "host")) {
+        try (ChatClient host = ChatClient.identified(lobby(), "host")) {
             for (int i = 0; i < 50; i++) {
-                viewers.add(ChatClient.identified(lobby, "viewer" + i));
+                viewers.add(ChatClient.identified(lobby(), "viewer" + i));
             }
             host.broadcast(history);
             for (ChatClient viewer : viewers) {
-                String text;
-                do {
-                    text = viewer.nextText();
-                } while (text.startsWith("{\"type\":\"join\""));
-                assertEquals(history, ChatClient.parse(text).getJsonObject("message").toString());
+                assertEquals(history, viewer.nextSkipping("join").getJsonObject("message").toString());
                 assertFalse(viewer.isClosed());
             }
             for (ChatClient viewer : viewers) {
                 viewer.expectNothingMore();
             }
-            assertEquals(slowBefore,
-                    StatusPage.read(Deployments.status(deployment)).getJsonNumber("slowConsumerCloses").longValue(),
+            assertEquals(slowBefore, figures().getJsonNumber("slowConsumerCloses").longValue(),
                     "nobody was closed as a slow consumer");
         } finally {
             viewers.forEach(ChatClient::close);

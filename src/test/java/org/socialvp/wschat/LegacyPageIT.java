@@ -3,7 +3,6 @@ package org.socialvp.wschat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,12 +10,9 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,6 +21,7 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.socialvp.wschat.testing.Browser;
+import org.socialvp.wschat.testing.DeployedWarIT;
 import org.socialvp.wschat.testing.Deployments;
 import org.socialvp.wschat.testing.Server;
 
@@ -39,17 +36,13 @@ import org.socialvp.wschat.testing.Server;
  *
  * <p>Tomcat only: on Payara the bare context root is redirected before the WAR sees the request.
  */
-@ExtendWith(ArquillianExtension.class)
-class LegacyPageIT {
+class LegacyPageIT extends DeployedWarIT {
 
     private static final String PAGE = "svp2013/index.html";
     private static final double IN_STEP_SECONDS = 0.5;
     private static final int MEBIBYTE = 1024 * 1024;
     /** {@link #historyLine} written in the page's JavaScript, for its loop variable {@code i}. */
     private static final String HISTORY_LINE_JS = "'line ' + i + ': ' + 'svp2013 '.repeat(2048)";
-
-    @ArquillianResource
-    private URL deployment;
 
     private final List<Browser> browsers = new ArrayList<>();
 
@@ -61,12 +54,11 @@ class LegacyPageIT {
                 .addAsWebResource("svp2013/wschat2013.js", "svp2013/wschat2013.js");
     }
 
+    /** Every 2013 page is in the lobby: the pages of the previous test are gone (DeployedWarIT waits for that). */
     @BeforeEach
-    void quiet() {
+    void onTomcatOnly() {
         Server.assumeTomcat("2013 pages connect to ws://host/wschat, the bare context root, which Payara"
                 + " redirects before the WAR sees the request (README)");
-        // Every 2013 page is in the lobby: the pages of the previous test must be gone.
-        Deployments.awaitNoConnections(deployment);
     }
 
     @AfterEach
@@ -236,7 +228,7 @@ class LegacyPageIT {
     private Browser open(String client, String party, String name, String fallback) {
         Browser browser = Browser.start();
         browsers.add(browser);
-        browser.open(Deployments.base(deployment) + PAGE + "?client=" + client + "&party=" + party + "&name=" + name
+        browser.open(base() + PAGE + "?client=" + client + "&party=" + party + "&name=" + name
                 + (fallback == null ? "" : "&fallback=" + fallback));
         return browser;
     }

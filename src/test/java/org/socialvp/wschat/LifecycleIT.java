@@ -2,12 +2,9 @@ package org.socialvp.wschat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.MalformedURLException;
 import java.net.URI;
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +14,6 @@ import javax.management.ObjectName;
 import javax.management.openmbean.TabularData;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -35,11 +31,11 @@ import org.socialvp.wschat.testing.StatusPage;
 @ExtendWith(ArquillianExtension.class)
 class LifecycleIT {
 
+    /** Each deployment is named after its context path. */
     private static final String WSCHAT = "wschat";
     private static final String BROKEN = "broken";
     private static final String QUIET = "quiet";
     private static final ObjectName BROKER_MBEAN = objectName("wschat:type=Broker");
-    private static final URL WSCHAT_URL = url("http://127.0.0.1:" + Server.httpPort() + "/wschat/");
 
     @ArquillianResource
     private Deployer deployer;
@@ -51,23 +47,22 @@ class LifecycleIT {
 
     @Deployment(name = BROKEN, managed = false, testable = false)
     static WebArchive brokenWar() {
-        return Deployments.wschat("broken.war", Map.of("wschat.maxJsonDepth", "very deep"));
+        return Deployments.wschat(BROKEN + ".war", Map.of("wschat.maxJsonDepth", "very deep"));
     }
 
     @Deployment(name = QUIET, managed = false, testable = false)
     static WebArchive quietWar() {
-        return Deployments.wschat("quiet.war", Map.of("wschat.statusEnabled", "false"));
+        return Deployments.wschat(QUIET + ".war", Map.of("wschat.statusEnabled", "false"));
     }
 
     @Test
     void theBrokerMBeanIsRegisteredWithTheWarAndUnregisteredWithIt() throws Exception {
         Server.assumeTomcat("Payara Micro's adapter starts a JVM per deployment; a fixed JMX port would outlive it");
-        try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(
-                "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + Server.jmxPort() + "/jmxrmi"))) {
+        try (JMXConnector jmx = JMXConnectorFactory.connect(Server.jmx())) {
             MBeanServerConnection server = jmx.getMBeanServerConnection();
             assertFalse(server.isRegistered(BROKER_MBEAN));
             deployer.deploy(WSCHAT);
-            try (ChatClient alice = ChatClient.identified(Deployments.room(WSCHAT_URL, "jmx-party"), "alice")) {
+            try (ChatClient alice = ChatClient.identified(Deployments.room(Deployments.base(WSCHAT), "jmx-party"), "alice")) {
                 assertTrue(server.isRegistered(BROKER_MBEAN));
                 assertEquals(1, server.getAttribute(BROKER_MBEAN, "Connections"));
                 assertEquals(1, server.getAttribute(BROKER_MBEAN, "Identified"));
@@ -89,10 +84,9 @@ class LifecycleIT {
     void withTheStatusSwitchedOffTheStatusPathIs404() {
         deployer.deploy(QUIET);
         try {
-            URI base = URI.create("http://127.0.0.1:" + Server.httpPort() + "/quiet/");
-            assertEquals(404, StatusPage.get(base.resolve("status")).statusCode());
-            try (ChatClient client = ChatClient.identified(URI.create(
-                    base.toString().replaceFirst("^http", "ws") + "wschat"), "alice")) {
+            URI base = Deployments.base(QUIET);
+            assertEquals(404, StatusPage.get(Deployments.status(base)).statusCode());
+            try (ChatClient client = ChatClient.identified(Deployments.lobby(base), "alice")) {
                 client.expectNothingMore();
             }
         } finally {
@@ -144,8 +138,7 @@ class LifecycleIT {
         boolean serving;
         try {
             deployer.deploy(BROKEN);
-            serving = StatusPage.get(URI.create("http://127.0.0.1:" + Server.httpPort() + "/broken/status"))
-                    .statusCode() == 200;
+            serving = StatusPage.get(Deployments.status(Deployments.base(BROKEN))).statusCode() == 200;
         } catch (RuntimeException deploymentFailed) {
             serving = false;
         } finally {
@@ -157,15 +150,7 @@ class LifecycleIT {
         }
         assertFalse(serving, "a WAR with an invalid setting started anyway");
         List<String> lines = ServerLog.linesContaining("wschat.maxJsonDepth");
-        assertFalse(lines.stream().noneMatch(line -> line.contains("very deep")), "no log line names the key: " + lines);
-    }
-
-    private static URL url(String address) {
-        try {
-            return URI.create(address).toURL();
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException(e);
-        }
+        assertTrue(lines.stream().anyMatch(line -> line.contains("very deep")), "no log line names the key: " + lines);
     }
 
     private static ObjectName objectName(String name) {

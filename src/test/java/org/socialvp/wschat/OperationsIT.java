@@ -6,18 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.socialvp.wschat.testing.ChatClient;
+import org.socialvp.wschat.testing.DeployedWarIT;
 import org.socialvp.wschat.testing.Deployments;
 import org.socialvp.wschat.testing.RawClient;
 import org.socialvp.wschat.testing.Server;
@@ -25,48 +21,36 @@ import org.socialvp.wschat.testing.StatusPage;
 import org.socialvp.wschat.testing.VanishingPeers;
 
 /** {@code GET /wschat/status} follows real traffic exactly. */
-@ExtendWith(ArquillianExtension.class)
-class OperationsIT {
+class OperationsIT extends DeployedWarIT {
 
     private static final List<String> FIGURES = List.of("connections", "identified", "rooms", "messagesIn",
             "messagesOut", "slowConsumerCloses", "rateLimited", "rejectedOrigins", "uptimeSeconds");
-
-    @ArquillianResource
-    private URL deployment;
-
-    private URI status;
 
     @Deployment(testable = false)
     static WebArchive war() {
         return Deployments.wschat();
     }
 
-    @BeforeEach
-    void locate() {
-        status = Deployments.status(deployment);
-    }
-
     @Test
     void theStatusIsJsonWithEveryFigureAndNoNames() {
-        HttpResponse<String> response = StatusPage.get(status);
+        HttpResponse<String> response = StatusPage.get(status());
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
         JsonObject figures = ChatClient.parse(response.body());
         for (String figure : FIGURES) {
             assertTrue(figures.containsKey(figure), "missing " + figure + " in " + figures);
         }
-        try (ChatClient secretive = ChatClient.identified(Deployments.room(deployment, "hidden"), "secret-agent")) {
-            String body = StatusPage.get(status).body();
+        try (ChatClient secretive = ChatClient.identified(room("hidden"), "secret-agent")) {
+            String body = StatusPage.get(status()).body();
             assertFalse(body.contains("secret-agent"), body);
         }
     }
 
     @Test
     void theFiguresFollowConnectsMessagesAndClosesExactly() {
-        Deployments.quietLobby(deployment); // the other tests' clients may still be closing
-        JsonObject before = StatusPage.read(status);
-        URI roomA = Deployments.room(deployment, "status-a");
-        URI roomB = Deployments.room(deployment, "status-b");
+        JsonObject before = figures();
+        URI roomA = room("status-a");
+        URI roomB = room("status-b");
         ChatClient a1 = ChatClient.identified(roomA, "a1");
         ChatClient a2 = ChatClient.identified(roomA, "a2");
         ChatClient a3 = ChatClient.identified(roomA, "a3");
@@ -78,7 +62,7 @@ class OperationsIT {
         a3.next("broadcast");
 
         // In: 5 identifies + 1 broadcast. Out: 5 inits + 5 outcomes + 4 joins (a1←a2, a1←a3, a2←a3, b1←b2) + 2 broadcasts.
-        JsonObject during = StatusPage.read(status);
+        JsonObject during = figures();
         assertEquals(delta(before, "connections", 5), during.getInt("connections"));
         assertEquals(delta(before, "identified", 5), during.getInt("identified"));
         assertEquals(delta(before, "rooms", 2), during.getInt("rooms"));
@@ -97,7 +81,7 @@ class OperationsIT {
         b1.close();
         b2.next("quit");
         b2.close();
-        JsonObject after = StatusPage.await(status, figures -> figures.getInt("connections") == before.getInt("connections"));
+        JsonObject after = StatusPage.await(status(), figures -> figures.getInt("connections") == before.getInt("connections"));
         assertEquals(before.getInt("identified"), after.getInt("identified"));
         assertEquals(before.getInt("rooms"), after.getInt("rooms"));
         assertEquals(delta(before, "messagesIn", 6), after.getInt("messagesIn"));
@@ -115,29 +99,28 @@ class OperationsIT {
     void connectionsThatVanishRightAfterTheHandshakeAreReleasedAtOnce() {
         Server.assumeTomcat("Payara's Tyrus can lose the end of a connection that ends while the upgrade"
                 + " is being set up; there the ping releases it (DeadPeerIT)");
-        URI lobby = Deployments.quietLobby(deployment);
-        VanishingPeers.connectAndVanish(lobby, 300);
-        Deployments.awaitNoConnections(deployment);
+        VanishingPeers.connectAndVanish(lobby(), 300);
+        awaitNoConnections();
     }
 
     @Test
     void refusedOriginsAndRateLimitedFramesAreCounted() {
-        JsonObject before = StatusPage.read(status);
-        try (RawClient evil = RawClient.connect(Deployments.lobby(deployment), Map.of("Origin", "https://evil.example"))) {
-            assertEquals(403, evil.status());
-        }
-        try (ChatClient chatty = ChatClient.identified(Deployments.room(deployment, "chatty"), "chatty")) {
+        JsonObject before = figures();
+        assertEquals(403, RawClient.handshakeStatus(lobby(), Map.of("Origin", "https://evil.example")));
+        try (ChatClient chatty = ChatClient.identified(room("chatty"), "chatty")) {
             for (int i = 0; i < 150; i++) {
-                chatty.send("{\"command\":\"list\"}");
+                chatty.requestList();
             }
             int refused = 0;
             for (int i = 0; i < 150; i++) {
-                if (chatty.next().getString("type").equals("outcome")) {
+                JsonObject answer = chatty.next();
+                if (!answer.getString("type").equals("list")) {
+                    ChatClient.assertOutcome(answer, 429, "Too many messages");
                     refused++;
                 }
             }
             assertTrue(refused > 0);
-            JsonObject after = StatusPage.read(status);
+            JsonObject after = figures();
             assertEquals(delta(before, "rejectedOrigins", 1), after.getInt("rejectedOrigins"));
             assertEquals(delta(before, "rateLimited", refused), after.getInt("rateLimited"));
         }

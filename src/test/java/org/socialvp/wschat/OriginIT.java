@@ -2,36 +2,21 @@ package org.socialvp.wschat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.URI;
-import java.net.URL;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.socialvp.wschat.testing.ChatClient;
+import org.socialvp.wschat.testing.DeployedWarIT;
 import org.socialvp.wschat.testing.Deployments;
 import org.socialvp.wschat.testing.RawClient;
 
 /** Cross-site WebSocket hijacking: foreign pages get HTTP 403 before the upgrade. */
-@ExtendWith(ArquillianExtension.class)
-class OriginIT {
-
-    @ArquillianResource
-    private URL deployment;
-
-    private URI lobby;
+class OriginIT extends DeployedWarIT {
 
     @Deployment(testable = false)
     static WebArchive war() {
         return Deployments.wschat(Map.of("wschat.allowedOrigins", "https://svp.example"));
-    }
-
-    @BeforeEach
-    void locate() {
-        lobby = Deployments.quietLobby(deployment);
     }
 
     @Test
@@ -42,19 +27,19 @@ class OriginIT {
 
     @Test
     void theSameHostOnAnotherPortIsForeign() {
-        assertEquals(403, statusWithOrigin("http://" + lobby.getHost() + ":1"));
+        assertEquals(403, statusWithOrigin("http://" + lobby().getHost() + ":1"));
     }
 
     @Test
     void aSameOriginPageIsAccepted() {
-        assertEquals(101, statusWithOrigin("http://" + lobby.getHost() + ":" + lobby.getPort()));
+        assertEquals(101, statusWithOrigin("http://" + lobby().getHost() + ":" + lobby().getPort()));
     }
 
     @Test
     void aRequestWithoutOriginIsAccepted() {
-        try (RawClient client = RawClient.connect(lobby)) {
+        try (RawClient client = RawClient.connect(lobby())) {
             assertEquals(101, client.status());
-            assertEquals("init", org.socialvp.wschat.testing.ChatClient.parse(client.readText()).getString("type"));
+            assertEquals("init", ChatClient.parse(client.readText()).getString("type"));
             client.closeHandshakeThenReset();
         }
     }
@@ -65,16 +50,8 @@ class OriginIT {
         assertEquals(403, statusWithOrigin("https://svp.example:8443"));
     }
 
-    /**
-     * The handshake's HTTP status; an accepted connection leaves with a close handshake, since
-     * vanishing the instant the upgrade is answered is a different test (DeadPeerIT, OperationsIT).
-     */
+    /** The handshake's HTTP status (an accepted connection leaves with a close handshake). */
     private int statusWithOrigin(String origin) {
-        try (RawClient client = RawClient.connect(lobby, Map.of("Origin", origin))) {
-            if (client.status() == 101) {
-                client.closeHandshakeThenReset();
-            }
-            return client.status();
-        }
+        return RawClient.handshakeStatus(lobby(), Map.of("Origin", origin));
     }
 }

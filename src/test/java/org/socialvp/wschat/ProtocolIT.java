@@ -2,50 +2,36 @@ package org.socialvp.wschat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
-import java.net.URI;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.socialvp.wschat.testing.ChatClient;
+import org.socialvp.wschat.testing.DeployedWarIT;
 import org.socialvp.wschat.testing.Deployments;
 import org.socialvp.wschat.testing.RawClient;
 
 /** Every rule of PROTOCOL.md §1–4, against the WAR deployed in a real Tomcat, over real sockets. */
-@ExtendWith(ArquillianExtension.class)
-class ProtocolIT {
+class ProtocolIT extends DeployedWarIT {
 
-    @ArquillianResource
-    private URL deployment;
-
-    private URI lobby;
+    private static final String NOT_IDENTIFIED = "Please identify yourself!";
+    private static final String NO_SUCH_CLIENT = "No client with that name is currently connected!";
 
     @Deployment(testable = false)
     static WebArchive war() {
         return Deployments.wschat();
     }
 
-    @BeforeEach
-    void locate() {
-        lobby = Deployments.quietLobby(deployment);
-    }
-
     // §1 Connecting and identifying
 
     @Test
     void theInitFrameComesFirst() {
-        try (ChatClient client = ChatClient.connect(lobby)) {
+        try (ChatClient client = ChatClient.connect(lobby())) {
             JsonObject init = client.init();
             assertEquals("init", init.getString("type"));
             assertFalse(init.getString("message").isBlank());
@@ -54,22 +40,16 @@ class ProtocolIT {
 
     @Test
     void identifyingWithAFreeNameSucceeds() {
-        try (ChatClient client = ChatClient.connect(lobby)) {
-            JsonObject outcome = client.identify("alice");
-            assertEquals(true, outcome.getBoolean("success"));
-            assertEquals(300, outcome.getInt("code"));
-            assertEquals("Identified successfully!", outcome.getString("message"));
+        try (ChatClient client = ChatClient.connect(lobby())) {
+            ChatClient.assertOutcome(client.identify("alice"), 300, "Identified successfully!");
         }
     }
 
     @Test
     void aNameHeldByAnotherConnectionIsRefusedWith305() {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice");
-                ChatClient impostor = ChatClient.connect(lobby)) {
-            JsonObject outcome = impostor.identify("alice");
-            assertEquals(false, outcome.getBoolean("success"));
-            assertEquals(305, outcome.getInt("code"));
-            assertEquals("Client with that name already exists!", outcome.getString("message"));
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice");
+                ChatClient impostor = ChatClient.connect(lobby())) {
+            ChatClient.assertOutcome(impostor.identify("alice"), 305, "Client with that name already exists!");
         }
     }
 
@@ -77,15 +57,12 @@ class ProtocolIT {
     @ValueSource(strings = {
         "{\"command\":\"broadcast\",\"message\":\"hi\"}",
         "{\"command\":\"message\",\"to\":\"alice\",\"message\":\"hi\"}",
-        "{\"command\":\"list\"}"})
+        ChatClient.LIST})
     void everyCommandBeforeIdentifyIsAnsweredWith10AndDeliversNothing(String command) {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice");
-                ChatClient stranger = ChatClient.connect(lobby)) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice");
+                ChatClient stranger = ChatClient.connect(lobby())) {
             stranger.send(command);
-            JsonObject outcome = stranger.next("outcome");
-            assertEquals(false, outcome.getBoolean("success"));
-            assertEquals(10, outcome.getInt("code"));
-            assertEquals("Please identify yourself!", outcome.getString("message"));
+            stranger.expectOutcome(10, NOT_IDENTIFIED);
             alice.expectNothingMore();
         }
     }
@@ -109,19 +86,17 @@ class ProtocolIT {
         "\"\\u2067bob\"|Name must not contain bidirectional controls (U+2067)",
     })
     void invalidNamesAreRefusedWith400SayingWhy(String nameJson, String reason) {
-        try (ChatClient client = ChatClient.connect(lobby)) {
+        try (ChatClient client = ChatClient.connect(lobby())) {
             client.send("{\"command\":\"identify\",\"name\":" + nameJson + "}");
-            JsonObject outcome = client.next("outcome");
-            assertEquals(400, outcome.getInt("code"));
-            assertEquals(reason, outcome.getString("message"));
+            client.expectOutcome(400, reason);
             assertEquals(300, client.identify("valid").getInt("code"), "the connection still works");
         }
     }
 
     @Test
     void namesThatDifferOnlyInNormalizationAreTheSameName() {
-        try (ChatClient composed = ChatClient.identified(lobby, "Ren\u00e9");
-                ChatClient decomposed = ChatClient.connect(lobby)) {
+        try (ChatClient composed = ChatClient.identified(lobby(), "Ren\u00e9");
+                ChatClient decomposed = ChatClient.connect(lobby())) {
             assertEquals(305, decomposed.identify("Rene\u0301").getInt("code"));
             assertEquals(300, decomposed.identify("rene").getInt("code"));
             assertEquals("rene", composed.next("join").getString("who"));
@@ -132,7 +107,7 @@ class ProtocolIT {
 
     @Test
     void aNameOfMoreThanSixtyFourCharactersIsRefused() {
-        try (ChatClient client = ChatClient.connect(lobby)) {
+        try (ChatClient client = ChatClient.connect(lobby())) {
             assertEquals(400, client.identify("x".repeat(65)).getInt("code"));
             assertEquals(300, client.identify("x".repeat(64)).getInt("code"));
         }
@@ -140,13 +115,13 @@ class ProtocolIT {
 
     @Test
     void renamingReleasesTheOldNameAtOnceAndTellsTheOthers() {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice");
-                ChatClient bob = ChatClient.identified(lobby, "bob")) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice");
+                ChatClient bob = ChatClient.identified(lobby(), "bob")) {
             alice.next("join");
             assertEquals(300, alice.identify("alicia").getInt("code"));
             assertEquals("alice", bob.next("quit").getString("who"));
             assertEquals("alicia", bob.next("join").getString("who"));
-            try (ChatClient newcomer = ChatClient.identified(lobby, "alice")) {
+            try (ChatClient newcomer = ChatClient.identified(lobby(), "alice")) {
                 bob.next("join");
                 assertEquals("alice", alice.next("join").getString("who"));
                 bob.message("alicia", "\"to the renamed\"");
@@ -157,8 +132,8 @@ class ProtocolIT {
 
     @Test
     void renamingToATakenNameKeepsTheOldOne() {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice");
-                ChatClient bob = ChatClient.identified(lobby, "bob")) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice");
+                ChatClient bob = ChatClient.identified(lobby(), "bob")) {
             alice.next("join");
             assertEquals(305, alice.identify("bob").getInt("code"));
             bob.message("alice", "1");
@@ -169,8 +144,8 @@ class ProtocolIT {
 
     @Test
     void identifyingAgainWithOnesOwnNameSucceedsQuietly() {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice");
-                ChatClient bob = ChatClient.identified(lobby, "bob")) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice");
+                ChatClient bob = ChatClient.identified(lobby(), "bob")) {
             alice.next("join");
             assertEquals(300, alice.identify("alice").getInt("code"));
             bob.expectNothingMore();
@@ -181,10 +156,10 @@ class ProtocolIT {
 
     @Test
     void aBroadcastReachesEveryOtherIdentifiedClientButNotTheSender() {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice");
-                ChatClient bob = ChatClient.identified(lobby, "bob");
-                ChatClient carol = ChatClient.identified(lobby, "carol");
-                ChatClient stranger = ChatClient.connect(lobby)) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice");
+                ChatClient bob = ChatClient.identified(lobby(), "bob");
+                ChatClient carol = ChatClient.identified(lobby(), "carol");
+                ChatClient stranger = ChatClient.connect(lobby())) {
             alice.next("join");
             alice.next("join");
             bob.next("join");
@@ -195,16 +170,16 @@ class ProtocolIT {
                 assertEquals("{\"action\":\"play\",\"at\":12.5}", broadcast.get("message").toString());
             }
             alice.expectNothingMore();
-            stranger.send("{\"command\":\"list\"}");
-            assertEquals(10, stranger.next("outcome").getInt("code"), "the unidentified got nothing before");
+            stranger.requestList();
+            stranger.expectOutcome(10, NOT_IDENTIFIED); // the very next frame: the unidentified got nothing before
         }
     }
 
     @Test
     void aDirectMessageReachesOnlyItsRecipientAndGetsNoOutcome() {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice");
-                ChatClient bob = ChatClient.identified(lobby, "bob");
-                ChatClient carol = ChatClient.identified(lobby, "carol")) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice");
+                ChatClient bob = ChatClient.identified(lobby(), "bob");
+                ChatClient carol = ChatClient.identified(lobby(), "carol")) {
             alice.next("join");
             alice.next("join");
             bob.next("join");
@@ -219,21 +194,32 @@ class ProtocolIT {
 
     @Test
     void aMessageToNobodyIsAnsweredWith404() {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice")) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice")) {
             alice.message("nobody", "1");
-            JsonObject outcome = alice.next("outcome");
-            assertEquals(false, outcome.getBoolean("success"));
-            assertEquals(404, outcome.getInt("code"));
-            assertEquals("No client with that name is currently connected!", outcome.getString("message"));
+            alice.expectOutcome(404, NO_SUCH_CLIENT);
         }
     }
 
+    /**
+     * A connection that has not identified has no name, not even the empty one: nobody can address
+     * it, neither by the name it is about to take nor by {@code ""}, until it has taken that name.
+     */
     @Test
-    void aMessageToAnUnidentifiedConnectionIs404() {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice");
-                ChatClient stranger = ChatClient.connect(lobby)) {
-            alice.message("", "1");
-            assertEquals(404, alice.next("outcome").getInt("code"));
+    void aMessageToAConnectionThatHasNotIdentifiedIs404UntilItTakesTheName() {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice");
+                ChatClient stranger = ChatClient.connect(lobby())) {
+            alice.message("stranger", "\"too early\"");
+            alice.expectOutcome(404, NO_SUCH_CLIENT);
+            alice.message("", "\"to no name\"");
+            alice.expectOutcome(404, NO_SUCH_CLIENT);
+            stranger.requestList();
+            stranger.expectOutcome(10, NOT_IDENTIFIED); // the very next frame: neither message reached it
+            assertEquals(300, stranger.identify("stranger").getInt("code"));
+            assertEquals("stranger", alice.next("join").getString("who"));
+            alice.message("stranger", "\"now you are someone\"");
+            JsonObject message = stranger.next("message");
+            assertEquals("alice", message.getString("from"));
+            assertEquals("now you are someone", message.getString("message"));
         }
     }
 
@@ -258,8 +244,8 @@ class ProtocolIT {
 
     /** Alice broadcasts {@code payload} and sends it to Bob; Bob receives it verbatim both times. */
     private void assertBroadcastAndMessageRelay(String payload) {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice");
-                ChatClient bob = ChatClient.identified(lobby, "bob")) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice");
+                ChatClient bob = ChatClient.identified(lobby(), "bob")) {
             alice.next("join");
             alice.broadcast(payload);
             assertEquals("{\"type\":\"broadcast\",\"from\":\"alice\",\"message\":" + payload + "}", bob.nextText());
@@ -286,14 +272,11 @@ class ProtocolIT {
         "null|Message must be a JSON object",
     })
     void badInputIsAnsweredWith400AndTheConnectionCarriesOn(String frame, String reason) {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice");
-                ChatClient bob = ChatClient.identified(lobby, "bob")) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice");
+                ChatClient bob = ChatClient.identified(lobby(), "bob")) {
             alice.next("join");
             alice.send(frame);
-            JsonObject outcome = alice.next("outcome");
-            assertEquals(false, outcome.getBoolean("success"));
-            assertEquals(400, outcome.getInt("code"));
-            assertEquals(reason, outcome.getString("message"));
+            alice.expectOutcome(400, reason);
             alice.message("bob", "\"still here\"");
             assertEquals("still here", bob.next("message").getString("message"));
         }
@@ -302,33 +285,30 @@ class ProtocolIT {
     @ParameterizedTest
     @ValueSource(strings = {"not json at all", "{", "{\"command\":\"list\"", "{'command':'list'}", "", " "})
     void textThatIsNotJsonIsAnsweredWith400(String frame) {
-        try (ChatClient client = ChatClient.identified(lobby, "alice")) {
+        try (ChatClient client = ChatClient.identified(lobby(), "alice")) {
             client.send(frame);
-            JsonObject outcome = client.next("outcome");
-            assertEquals(400, outcome.getInt("code"));
-            assertTrue(outcome.getString("message").startsWith("Message"), outcome::toString);
+            client.expectBadRequest("Message");
             client.expectNothingMore();
         }
     }
 
     @Test
     void badInputBeforeIdentifyingIsAlso400AndHarmless() {
-        try (ChatClient client = ChatClient.connect(lobby)) {
+        try (ChatClient client = ChatClient.connect(lobby())) {
             client.send("garbage");
-            assertEquals(400, client.next("outcome").getInt("code"));
+            client.expectOutcome(400);
             assertEquals(300, client.identify("alice").getInt("code"));
         }
     }
 
     @Test
     void aBinaryFrameClosesThatConnectionWith1003AndNobodyElseNotices() {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice");
-                RawClient raw = RawClient.connect(lobby)) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice");
+                RawClient raw = RawClient.connect(lobby())) {
             assertEquals(101, raw.status());
             raw.readText();
-            raw.sendFrame(RawClient.BINARY, "{\"command\":\"list\"}".getBytes(StandardCharsets.UTF_8), true);
-            RawClient.Frame close = raw.readUntilClose();
-            assertEquals(1003, close.closeCode());
+            raw.sendFrame(RawClient.BINARY, ChatClient.LIST.getBytes(StandardCharsets.UTF_8), true);
+            assertEquals(1003, raw.readUntilClose().closeCode());
             alice.expectNothingMore();
         }
     }
@@ -337,12 +317,12 @@ class ProtocolIT {
 
     @Test
     void aCleanCloseReleasesTheNameAndTellsTheOthers() {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice")) {
-            ChatClient bob = ChatClient.identified(lobby, "bob");
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice")) {
+            ChatClient bob = ChatClient.identified(lobby(), "bob");
             alice.next("join");
             bob.close();
             assertEquals("bob", alice.next("quit").getString("who"));
-            try (ChatClient newBob = ChatClient.identified(lobby, "bob")) {
+            try (ChatClient newBob = ChatClient.identified(lobby(), "bob")) {
                 alice.next("join");
             }
         }
@@ -350,15 +330,13 @@ class ProtocolIT {
 
     @Test
     void aTcpResetReleasesTheNameAndTellsTheOthers() {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice")) {
-            RawClient dropper = RawClient.connect(lobby);
-            dropper.readText();
-            dropper.sendText("{\"command\":\"identify\",\"name\":\"dropper\"}");
-            assertEquals(300, ChatClient.parse(dropper.readText()).getInt("code"));
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice")) {
+            RawClient dropper = RawClient.connect(lobby());
+            assertEquals(300, dropper.identify("dropper"));
             assertEquals("dropper", alice.next("join").getString("who"));
             dropper.reset();
             assertEquals("dropper", alice.next("quit").getString("who"));
-            try (ChatClient again = ChatClient.identified(lobby, "dropper")) {
+            try (ChatClient again = ChatClient.identified(lobby(), "dropper")) {
                 alice.next("join");
             }
         }
@@ -366,8 +344,8 @@ class ProtocolIT {
 
     @Test
     void anUnidentifiedConnectionLeavesWithoutAQuit() {
-        try (ChatClient alice = ChatClient.identified(lobby, "alice")) {
-            ChatClient.connect(lobby).close();
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice")) {
+            ChatClient.connect(lobby()).close();
             alice.expectNothingMore();
         }
     }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
-import java.net.URI;
-import java.net.URL;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,26 +11,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.socialvp.wschat.testing.ChatClient;
+import org.socialvp.wschat.testing.DeployedWarIT;
 import org.socialvp.wschat.testing.Deployments;
 import org.socialvp.wschat.testing.RawClient;
-import org.socialvp.wschat.testing.StatusPage;
 
 /** A viewer whose connection stops reading must not hold up anybody else. */
-@ExtendWith(ArquillianExtension.class)
-class SlowConsumerIT {
+class SlowConsumerIT extends DeployedWarIT {
 
     private static final int MESSAGES = 3 * 1024;
     private static final int PAYLOAD_BYTES = 10 * 1024; // 3,072 × 10 KiB = 30 MiB
     private static final int WINDOW = 32; // 320 KiB, well under the 4 MiB outbox bound
-
-    @ArquillianResource
-    private URL deployment;
 
     @Deployment(testable = false)
     static WebArchive war() {
@@ -47,11 +38,10 @@ class SlowConsumerIT {
 
     @Test
     void aClientThatStopsReadingIsClosedWith1013WhileAHealthyOneGetsEverythingPromptly() throws Exception {
-        URI lobby = Deployments.quietLobby(deployment);
         ExecutorService reader = Executors.newSingleThreadExecutor();
-        try (ChatClient alice = ChatClient.identified(lobby, "alice");
-                ChatClient bob = ChatClient.identified(lobby, "bob");
-                RawClient sloth = RawClient.connect(lobby, Map.of(), 16 * 1024)) {
+        try (ChatClient alice = ChatClient.identified(lobby(), "alice");
+                ChatClient bob = ChatClient.identified(lobby(), "bob");
+                RawClient sloth = RawClient.connect(lobby(), Map.of(), 16 * 1024)) {
             alice.next("join");
             assertEquals(300, sloth.identify("sloth"));
             alice.next("join");
@@ -94,7 +84,7 @@ class SlowConsumerIT {
             assertEquals(1013, close.closeCode());
             assertEquals("slow consumer", close.closeReason());
             bob.expectNothingMore();
-            assertEquals(1, StatusPage.read(Deployments.status(deployment)).getInt("slowConsumerCloses"));
+            assertEquals(1, figures().getInt("slowConsumerCloses"));
         } finally {
             reader.shutdownNow();
         }

@@ -2,7 +2,6 @@ package org.socialvp.wschat.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.RedisClient;
@@ -15,9 +14,19 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.socialvp.wschat.testing.ChatClient;
 import org.socialvp.wschat.testing.RedisServer;
 
-/** Frames between two "servers" over a real Redis: who gets what, and in which order. */
+/**
+ * Frames between two "servers" over a real Redis: who gets what, and in which order.
+ *
+ * <p>That a frame did not arrive is proved with a marker, not by waiting a while: a marker is
+ * published after the frame that must not arrive (by the same server, whose publishes Redis
+ * executes in order, or once another server has received that frame), and the receiver's next
+ * delivery must be the marker. Redis writes a subscriber everything in the order it executed the
+ * publishes, and the bus delivers from its one subscriber connection in that order, so a frame
+ * published before the marker would arrive first.
+ */
 class RedisBusTest {
 
     private RedisServer redisServer;
@@ -52,11 +61,13 @@ class RedisBusTest {
         b.bus.subscribe("party");
         c.bus.subscribe("elsewhere");
         a.bus.broadcast("party", "{\"hello\":1}");
-        assertEquals("party " + "{\"hello\":1}", b.next());
+        assertEquals("party " + "{\"hello\":1}", b.next()); // published: b heard it
         b.bus.broadcast("party", "back");
-        assertEquals("party back", a.next());
-        assertNull(a.poll(), "a server does not hear its own broadcast");
-        assertNull(c.poll(), "nor does a server with nobody in the room");
+        b.bus.broadcast("party", "marker");
+        b.bus.broadcast("elsewhere", "marker");
+        assertEquals("party back", a.next(), "a server does not hear its own broadcast");
+        assertEquals("party marker", a.next(), "nor anything twice");
+        assertEquals("elsewhere marker", c.next(), "nor does a server with nobody in the room");
     }
 
     @Test
@@ -64,13 +75,15 @@ class RedisBusTest {
         Server a = server("a");
         Server b = server("b");
         b.directory.claim("party", "bob");
+        b.directory.claim("party", "marker");
         assertTrue(a.bus.message("party", "bob", "hi bob"));
         assertEquals("party bob hi bob", b.next());
         assertFalse(a.bus.message("party", "nobody", "hello?"));
         assertFalse(a.bus.message("other", "bob", "wrong room"));
         b.directory.release("party", "bob");
         assertFalse(a.bus.message("party", "bob", "gone"));
-        assertNull(b.poll());
+        assertTrue(a.bus.message("party", "marker", "after the refused ones"));
+        assertEquals("party marker after the refused ones", b.next(), "no refused message reached b");
     }
 
     @Test
@@ -101,18 +114,21 @@ class RedisBusTest {
     void aServerHearsExactlyTheRoomsItIsSubscribedTo() throws Exception {
         Server a = server("a");
         Server b = server("b");
+        b.directory.claim("marks", "marker"); // b hears its own channel, whatever its rooms
         b.bus.subscribe("party");
         a.bus.broadcast("party", "heard");
         assertEquals("party heard", b.next());
         b.bus.unsubscribe("party");
         a.bus.broadcast("party", "not heard");
-        assertNull(b.poll());
+        assertTrue(a.bus.message("marks", "marker", "1"));
+        assertEquals("marks marker 1", b.next(), "an unsubscribed room is not heard");
         b.bus.subscribe("stale");
         b.bus.subscribeExactly(Set.of("party")); // as after an outage: stale rooms go, wanted ones come
         a.bus.broadcast("stale", "not heard either");
         a.bus.broadcast("party", "heard again");
-        assertEquals("party heard again", b.next());
-        assertNull(b.poll());
+        assertTrue(a.bus.message("marks", "marker", "2"));
+        assertEquals("party heard again", b.next(), "a room it no longer wants is not heard, one it wants is");
+        assertEquals("marks marker 2", b.next(), "and heard once");
     }
 
     /** One server: its bus, its directory, and what was delivered to it, as "room [name] frame". */
@@ -152,16 +168,13 @@ class RedisBusTest {
             directory.renewLease();
         }
 
+        /** The next delivery, or fails once {@link ChatClient#PATIENCE} is spent. */
         String next() throws InterruptedException {
-            String frame = delivered.poll(5, TimeUnit.SECONDS);
+            String frame = delivered.poll(ChatClient.PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
             if (frame == null) {
-                throw new AssertionError("nothing delivered within 5 s");
+                throw new AssertionError("nothing delivered within " + ChatClient.PATIENCE);
             }
             return frame;
-        }
-
-        String poll() throws InterruptedException {
-            return delivered.poll(300, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -1,16 +1,19 @@
 package org.socialvp.wschat.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,6 +28,9 @@ public final class ChatClient implements AutoCloseable {
 
     /** How long any single expected frame or close may take before the test fails. */
     public static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    /** The command that asks for the room's names. */
+    public static final String LIST = "{\"command\":\"list\"}";
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(PATIENCE).build();
 
@@ -66,8 +72,13 @@ public final class ChatClient implements AutoCloseable {
 
     /** Sends identify and returns the outcome. */
     public JsonObject identify(String name) {
-        send("{\"command\":\"identify\",\"name\":" + quote(name) + "}");
+        send(identifyCommand(name));
         return next("outcome");
+    }
+
+    /** The identify command for {@code name}. */
+    public static String identifyCommand(String name) {
+        return "{\"command\":\"identify\",\"name\":" + quote(name) + "}";
     }
 
     public void broadcast(String payloadJson) {
@@ -76,6 +87,54 @@ public final class ChatClient implements AutoCloseable {
 
     public void message(String to, String payloadJson) {
         send("{\"command\":\"message\",\"to\":" + quote(to) + ",\"message\":" + payloadJson + "}");
+    }
+
+    /** Asks for the room's names without waiting for the answer. */
+    public void requestList() {
+        send(LIST);
+    }
+
+    /** Asks for the room's names and returns them as listed; fails unless the very next frame is the list. */
+    public List<String> list() {
+        requestList();
+        return next("list").getJsonArray("names").getValuesAs(JsonString.class).stream()
+                .map(JsonString::getString).toList();
+    }
+
+    /**
+     * The next frame, which must be an outcome with {@code code}, successful exactly when the code
+     * is 300; returns it.
+     */
+    public JsonObject expectOutcome(int code) {
+        return assertOutcome(next(), code);
+    }
+
+    /** The next frame, which must be the outcome {@code code} saying {@code message}; returns it. */
+    public JsonObject expectOutcome(int code, String message) {
+        return assertOutcome(next(), code, message);
+    }
+
+    /** The next frame, which must be outcome 400 with a message that begins with {@code reason}; returns it. */
+    public JsonObject expectBadRequest(String reason) {
+        JsonObject outcome = expectOutcome(400);
+        assertTrue(outcome.getString("message").startsWith(reason), () -> "expected a 400 saying " + reason
+                + "…, got " + outcome);
+        return outcome;
+    }
+
+    /** {@code frame} must be an outcome with {@code code}, successful exactly when the code is 300. */
+    public static JsonObject assertOutcome(JsonObject frame, int code) {
+        assertEquals("outcome", frame.getString("type", null), () -> "expected an outcome, got " + frame);
+        assertEquals(code, frame.getInt("code"), frame::toString);
+        assertEquals(code == 300, frame.getBoolean("success"), frame::toString);
+        return frame;
+    }
+
+    /** {@code frame} must be the outcome {@code code} saying {@code message}. */
+    public static JsonObject assertOutcome(JsonObject frame, int code, String message) {
+        assertOutcome(frame, code);
+        assertEquals(message, frame.getString("message"), frame::toString);
+        return frame;
     }
 
     /** The next frame, as raw text. */
@@ -115,14 +174,44 @@ public final class ChatClient implements AutoCloseable {
         return frame;
     }
 
+    /** The next frame that is not of {@code type}, the ones of that type before it taken and dropped. */
+    public JsonObject nextSkipping(String type) {
+        JsonObject frame = next();
+        while (type.equals(frame.getString("type", null))) {
+            frame = next();
+        }
+        return frame;
+    }
+
     /**
      * Proves that nothing else is waiting for this client: asks for the list of names and requires
      * that the very next frame is that list. Works because the server answers in order.
      */
     public void expectNothingMore() {
-        send("{\"command\":\"list\"}");
-        JsonObject frame = next();
-        assertEquals("list", frame.getString("type", null), () -> "unexpected frame " + frame);
+        list();
+    }
+
+    /**
+     * Floods: broadcasts {@code perBurst} copies of {@code payloadJson}, pauses for {@code pause},
+     * and again, until the server closes this connection (or {@link #PATIENCE} is spent); returns
+     * the close.
+     */
+    public Close broadcastUntilClosed(String payloadJson, int perBurst, Duration pause) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        try {
+            while (!isClosed() && System.nanoTime() < deadline) {
+                for (int i = 0; i < perBurst; i++) {
+                    broadcast(payloadJson);
+                }
+                Thread.sleep(pause.toMillis());
+            }
+        } catch (RuntimeException closedUnderUs) {
+            // a send failed: the server is closing the connection
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return awaitClose();
     }
 
     /** Frames received and not yet taken. */

@@ -23,6 +23,9 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
  */
 public final class Deployments {
 
+    /** The context path of the WAR as built, {@code wschat.war}. */
+    public static final String CONTEXT = "wschat";
+
     private static final String CONTEXT_XML = "META-INF/context.xml";
 
     private Deployments() {
@@ -34,7 +37,7 @@ public final class Deployments {
 
     /** The built WAR with {@code settings} as Tomcat context parameters that override web.xml. */
     public static WebArchive wschat(Map<String, String> settings) {
-        return wschat("wschat.war", settings);
+        return wschat(CONTEXT + ".war", settings);
     }
 
     /** The built WAR under another file name (and so another context path), with {@code settings}. */
@@ -78,47 +81,46 @@ public final class Deployments {
         }
     }
 
-    /** The WebSocket address of the lobby on the test Tomcat, for deployments the test manages itself. */
-    public static URI lobby() {
-        return URI.create("ws://127.0.0.1:" + Server.httpPort() + "/wschat/wschat");
+    /**
+     * The base address ({@code http://host:port/context/}) of the WAR {@code context} on the test
+     * container, for deployments a test manages itself.
+     */
+    public static URI base(String context) {
+        return base(Server.httpPort(), context);
     }
 
-    /**
-     * The deployment's base address on the loopback interface. Payara reports its external address,
-     * and Tyrus looks up the name of the local address on every handshake: over loopback that is
-     * {@code /etc/hosts}, elsewhere it is DNS, which a closed test network never answers.
-     */
+    /** The base address of the WAR {@code context} on the container listening on {@code port} of {@link Server#HOST}. */
+    public static URI base(int port, String context) {
+        return URI.create("http://" + Server.HOST + ":" + port + "/" + context + "/");
+    }
+
+    /** The base address of a deployment Arquillian made, on {@link Server#HOST} whatever address the container reports. */
     public static URI base(URL deployment) {
-        return URI.create("http://127.0.0.1:" + deployment.getPort() + deployment.getPath());
+        return URI.create("http://" + Server.HOST + ":" + deployment.getPort() + deployment.getPath());
     }
 
-    /** {@code GET /wschat/status} of the deployment. */
-    public static URI status(URL deployment) {
-        return base(deployment).resolve("status");
+    /** {@code GET /status} of the WAR at {@code base}. */
+    public static URI status(URI base) {
+        return base.resolve("status");
     }
 
-    /** The WebSocket address of the lobby, from the deployment's HTTP base URL. */
-    public static URI lobby(URL deployment) {
-        return URI.create(base(deployment).toString().replaceFirst("^http", "ws") + "wschat");
+    /** The WebSocket address of the lobby of the WAR at {@code base} ({@code ws://host:port/context/wschat}). */
+    public static URI lobby(URI base) {
+        return URI.create(contextRoot(base) + "/wschat");
     }
 
-    /**
-     * The lobby, once every connection of earlier tests has closed. The tests of a class share one
-     * deployment, and a client closed at the end of one test may still be leaving — and be heard
-     * leaving, with a {@code quit} — when the next test begins.
-     */
-    public static URI quietLobby(URL deployment) {
-        awaitNoConnections(deployment);
-        return lobby(deployment);
+    /** The lobby of {@code wschat.war} on the test container, for deployments a test manages itself. */
+    public static URI lobby() {
+        return lobby(base(CONTEXT));
     }
 
-    /** Waits until the deployment counts no connection at all, or fails. */
-    public static void awaitNoConnections(URL deployment) {
-        StatusPage.await(status(deployment), figures -> figures.getInt("connections") == 0);
+    /** The WebSocket address of {@code room} ({@code .../wschat/{room}}) of the WAR at {@code base}, the name taken as is. */
+    public static URI room(URI base, String room) {
+        return URI.create(lobby(base) + "/" + room);
     }
 
-    /** The WebSocket address of {@code room} ({@code /wschat/wschat/{room}}), the name taken as is. */
-    public static URI room(URL deployment, String room) {
-        return URI.create(lobby(deployment) + "/" + room);
+    /** The WAR's context root as a WebSocket address ({@code ws://host:port/context}): where 2013 pages connect. */
+    public static URI contextRoot(URI base) {
+        return URI.create(base.toString().replaceFirst("^http", "ws").replaceFirst("/$", ""));
     }
 }

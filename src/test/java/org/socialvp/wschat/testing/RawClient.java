@@ -1,5 +1,7 @@
 package org.socialvp.wschat.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -109,6 +111,20 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The HTTP status of a handshake with extra {@code headers}; an accepted connection leaves with
+     * a close handshake, since vanishing the instant the upgrade is answered is a test of its own
+     * (DeadPeerIT, OperationsIT).
+     */
+    public static int handshakeStatus(URI uri, Map<String, String> headers) {
+        try (RawClient client = connect(uri, headers)) {
+            if (client.status() == 101) {
+                client.closeHandshakeThenReset();
+            }
+            return client.status();
+        }
+    }
+
     /** The HTTP status of the handshake response: 101 when the upgrade was accepted. */
     public int status() {
         return status;
@@ -123,7 +139,7 @@ public final class RawClient implements AutoCloseable {
     /** Reads the init frame, identifies as {@code name} and returns the outcome code. */
     public int identify(String name) {
         readText();
-        sendText("{\"command\":\"identify\",\"name\":" + ChatClient.quote(name) + "}");
+        sendText(ChatClient.identifyCommand(name));
         return ChatClient.parse(readText()).getInt("code");
     }
 
@@ -198,9 +214,8 @@ public final class RawClient implements AutoCloseable {
     }
 
     /**
-     * Reads until the server's close frame and returns it, skipping any text still in the pipe.
-     *
-     * @return the close frame, or {@code null} if the connection ended without one
+     * Reads until the server's close frame and returns it, skipping any other frame still in the
+     * pipe; fails if the connection ends without a close frame.
      */
     public Frame readUntilClose() {
         try {
@@ -212,10 +227,19 @@ public final class RawClient implements AutoCloseable {
             }
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof EOFException || e.getCause() instanceof java.net.SocketException) {
-                return null;
+                throw new AssertionError("the connection ended without a close frame", e);
             }
             throw e;
         }
+    }
+
+    /** The next frame, which must be the server's close with {@code code} and {@code reason}: nothing comes before it. */
+    public void expectClose(int code, String reason) {
+        Frame close = readFrame();
+        assertEquals(CLOSE, close.opcode(), () -> "expected the close frame first, got opcode " + close.opcode()
+                + (close.opcode() == TEXT ? ": " + close.text() : ""));
+        assertEquals(code, close.closeCode());
+        assertEquals(reason, close.closeReason());
     }
 
     /** Whether the server has closed the TCP connection (reads EOF within {@code millis}). */

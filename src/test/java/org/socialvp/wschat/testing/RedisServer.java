@@ -6,8 +6,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -20,6 +18,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class RedisServer implements AutoCloseable {
 
     public static final Path REDIS_SERVER = Path.of("/usr/bin/redis-server");
+    private static final String HOST = "127.0.0.1";
 
     private final int port;
     private Process process;
@@ -55,7 +54,12 @@ public final class RedisServer implements AutoCloseable {
 
     /** The URL of a Redis on {@code port} of this machine. */
     public static String url(int port) {
-        return "redis://127.0.0.1:" + port;
+        return "redis://" + address(port);
+    }
+
+    /** {@code host:port} of a Redis on {@code port} of this machine, as the servers' log lines name it. */
+    public static String address(int port) {
+        return HOST + ":" + port;
     }
 
     /** Stops Redis (as a crash would: no save), keeping the port for {@link #restart}. */
@@ -85,22 +89,22 @@ public final class RedisServer implements AutoCloseable {
     private void startProcess() {
         try {
             process = new ProcessBuilder(REDIS_SERVER.toString(), "--port", Integer.toString(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+                    "--bind", HOST, "--save", "", "--appendonly", "no")
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (Instant.now().isBefore(deadline)) {
-            try (Socket probe = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                sleep();
-            }
+        Eventually.await(this::answers, Boolean::booleanValue, "redis-server listening on port " + port);
+    }
+
+    private boolean answers() {
+        try (Socket probe = new Socket(HOST, port)) {
+            return true;
+        } catch (IOException notYet) {
+            return false;
         }
-        throw new IllegalStateException("redis-server did not start on port " + port);
     }
 
     public static int freePort() {
@@ -108,14 +112,6 @@ public final class RedisServer implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

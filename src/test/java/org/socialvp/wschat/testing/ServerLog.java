@@ -3,6 +3,7 @@ package org.socialvp.wschat.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -19,13 +20,22 @@ public final class ServerLog {
         return text(Server.logDir());
     }
 
-    /** Everything logged so far in the log folder {@code dir} (another container's). */
+    /**
+     * Everything logged so far in the log folder {@code dir} (another container's). The logger's
+     * lock files ({@code server.log.0.lck}) come and go while it writes: they are not read, and a
+     * file that is gone by the time it is read has nothing to say.
+     */
     public static String text(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> sorted = files.filter(Files::isRegularFile).sorted().toList();
+            List<Path> sorted = files.filter(Files::isRegularFile)
+                    .filter(file -> !file.getFileName().toString().endsWith(".lck")).sorted().toList();
             StringBuilder all = new StringBuilder();
             for (Path file : sorted) {
-                all.append(Files.readString(file));
+                try {
+                    all.append(Files.readString(file));
+                } catch (NoSuchFileException gone) {
+                    // removed since the folder was listed
+                }
             }
             return all.toString();
         } catch (IOException e) {

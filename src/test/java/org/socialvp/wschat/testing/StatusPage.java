@@ -9,7 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.function.Predicate;
 
-/** {@code GET /wschat/status} of the test server. */
+/** {@code GET /wschat/status} of the test server (and plain GETs of its other addresses). */
 public final class StatusPage {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -17,9 +17,10 @@ public final class StatusPage {
     private StatusPage() {
     }
 
-    public static HttpResponse<String> get(URI statusUri) {
+    /** {@code GET uri}: the status or any other address; a redirect is answered, not followed. */
+    public static HttpResponse<String> get(URI uri) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(statusUri).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
