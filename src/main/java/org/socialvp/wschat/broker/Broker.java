@@ -1,7 +1,9 @@
 package org.socialvp.wschat.broker;
 
 import jakarta.json.spi.JsonProvider;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.socialvp.wschat.auth.TokenVerifier;
 import org.socialvp.wschat.cluster.Cluster;
 import org.socialvp.wschat.config.Settings;
 import org.socialvp.wschat.outbox.Peer;
@@ -45,12 +47,21 @@ public final class Broker {
     private final Registry registry;
     private final Departures departures;
     private final Admission admission;
+    private final ServerApi api;
 
     /**
      * @param containerLoader the container's class loader, the context loader of the WAR's threads
      * @param cluster the other servers; {@link org.socialvp.wschat.cluster.LocalOnly} for none
      */
     public Broker(Settings settings, JsonProvider json, ClassLoader containerLoader, Cluster cluster) {
+        this(settings, TokenVerifier.from(settings), json, containerLoader, cluster);
+    }
+
+    /**
+     * @param tokens the check of viewers' tokens the settings ask for ({@link TokenVerifier#from})
+     */
+    public Broker(Settings settings, Optional<TokenVerifier> tokens, JsonProvider json, ClassLoader containerLoader,
+            Cluster cluster) {
         this.settings = settings;
         this.cluster = cluster;
         this.threads = new WorkerThreads(containerLoader);
@@ -58,12 +69,15 @@ public final class Broker {
         this.registry = new Registry(new Rooms(settings.maxConnectionsPerRoom(), cluster.bus()));
         Delivery delivery = new Delivery(cluster.bus(), metrics);
         Presence presence = new Presence(delivery, frames, cluster.directory());
-        Sessions sessions = new Sessions(settings, registry, presence, frames);
+        Sessions sessions = new Sessions(settings, registry, presence, frames, metrics);
         this.departures = new Departures(registry, presence, sessions, metrics);
-        Commands commands = new Commands(settings, frames, delivery, presence, cluster.directory(), cluster.bus(),
-                sessions, departures);
+        StateWrites stateWrites = new StateWrites(settings, frames, delivery, metrics);
+        Commands commands = new Commands(frames, delivery, presence, cluster.directory(), cluster.bus(),
+                sessions, departures, stateWrites, new TokenGate(tokens, frames, delivery, departures, metrics));
         Inbound inbound = new Inbound(settings, new CommandDecoder(json, settings.maxJsonDepth()), frames, delivery,
                 commands, departures, metrics);
+        this.api = new ServerApi(registry.rooms(), frames, delivery, stateWrites, departures, cluster.directory(),
+                cluster.bus());
         this.admission = new Admission(settings, registry, threads, frames, delivery, inbound, departures);
         cluster.start(new ClusterRelay(registry.rooms(), delivery, presence));
         threads.housekeeping().scheduleWithFixedDelay(
@@ -77,6 +91,11 @@ public final class Broker {
 
     public Metrics metrics() {
         return metrics;
+    }
+
+    /** What the site's backend may do through the server API. */
+    public ServerApi api() {
+        return api;
     }
 
     /**
@@ -95,15 +114,24 @@ public final class Broker {
                 registry.connections(),
                 rooms.identifiedCount(),
                 rooms.size(),
-                metrics.messagesIn.sum(),
-                metrics.messagesOut.sum(),
-                metrics.slowConsumerCloses.sum(),
-                metrics.rateLimited.sum(),
-                metrics.rejectedOrigins.sum(),
-                metrics.rejectedHosts.sum(),
+                metrics.messagesIn(),
+                metrics.messagesOut(),
+                metrics.slowConsumerCloses(),
+                metrics.rateLimited(),
+                metrics.rejectedOrigins(),
+                metrics.rejectedHosts(),
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAt),
                 cluster.state(),
                 rooms.largest(10));
+    }
+
+    /** Bytes waiting in every connection's outbox now; walks the connections (for a scrape, not a message). */
+    public long queuedBytes() {
+        long bytes = 0;
+        for (Client client : registry.clients()) {
+            bytes += client.outbox().queuedBytes();
+        }
+        return bytes;
     }
 
     /** Closes every connection with 1001 and stops the WAR's threads; none survives it. */

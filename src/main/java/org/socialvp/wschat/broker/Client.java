@@ -33,6 +33,8 @@ final class Client {
 
     /** The message being assembled from parts; touched only by the connection's read thread. */
     private StringBuilder partial;
+    /** Identifies refused for their token; touched only by the connection's read thread. */
+    private int tokensRefused;
 
     /** The resumable session this connection carries, or {@code null}. */
     private volatile Session session;
@@ -117,6 +119,11 @@ final class Client {
 
     boolean isIdentified() {
         return name != null;
+    }
+
+    /** Counts one more identify refused for its token; returns how many so far. */
+    int tokenRefused() {
+        return ++tokensRefused;
     }
 
     long connectedAt() {

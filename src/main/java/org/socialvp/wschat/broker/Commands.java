@@ -3,7 +3,6 @@ package org.socialvp.wschat.broker;
 import java.lang.System.Logger.Level;
 import org.socialvp.wschat.cluster.Bus;
 import org.socialvp.wschat.cluster.NameDirectory;
-import org.socialvp.wschat.config.Settings;
 import org.socialvp.wschat.outbox.Frame;
 import org.socialvp.wschat.protocol.Command;
 import org.socialvp.wschat.protocol.Disconnect;
@@ -25,11 +24,13 @@ final class Commands {
     private final Bus bus;
     private final Sessions sessions;
     private final Departures departures;
-    private final Settings settings;
+    private final StateWrites stateWrites;
+    private final TokenGate tokens;
 
-    Commands(Settings settings, Frames frames, Delivery delivery, Presence presence, NameDirectory directory, Bus bus,
-            Sessions sessions, Departures departures) {
-        this.settings = settings;
+    Commands(Frames frames, Delivery delivery, Presence presence, NameDirectory directory, Bus bus,
+            Sessions sessions, Departures departures, StateWrites stateWrites, TokenGate tokens) {
+        this.stateWrites = stateWrites;
+        this.tokens = tokens;
         this.frames = frames;
         this.delivery = delivery;
         this.presence = presence;
@@ -62,7 +63,7 @@ final class Commands {
     /**
      * Claims a name, or renames: the new name is claimed atomically first, then the old one
      * released, so a client is never without a name while renaming and a failed rename keeps the
-     * old one. The others hear {@code quit}/{@code join} before the client gets its 300, so anyone
+     * old one. With private rooms, taking a name needs a token ({@link TokenGate}). The others hear {@code quit}/{@code join} before the client gets its 300, so anyone
      * who identifies after that 300 never hears an old {@code join}. Frames that others send the
      * client from the moment its first name is claimed wait until its 300 is queued
      * ({@link Client#holdBack}): nothing reaches it before its 300, and a session's numbering starts
@@ -77,6 +78,9 @@ final class Commands {
         if (name.equals(previous) && !opensSession) {
             delivery.to(client, frames.outcome(OutcomeCode.IDENTIFIED));
             return;
+        }
+        if (!name.equals(previous) && !tokens.admits(client, identify)) {
+            return; // a new name needs the site's word for it (a rename too)
         }
         boolean holding = previous == null || opensSession;
         if (holding) {
@@ -138,10 +142,6 @@ final class Commands {
                     "Already identified: resume is for a new connection, before identify")));
             return;
         }
-        if (!sessions.enabled()) {
-            delivery.to(client, frames.outcome(OutcomeCode.SESSION_GONE));
-            return;
-        }
         Sessions.Resumption result = sessions.resume(client, resume.session(), resume.last());
         if (result instanceof Sessions.Resumed resumed) {
             if (resumed.stillOpen() != null) {
@@ -173,23 +173,13 @@ final class Commands {
     }
 
     /**
-     * Writes one key of the room's state (PROTOCOL.md §10). Everyone in the room gets the
-     * {@code state} frame, the writer too: that copy is its answer. The frames of one key reach
-     * everyone in version order: they are queued while the state is locked, sent after.
+     * Writes one key of the room's state (PROTOCOL.md §10). A write that succeeds is answered by
+     * the {@code state} frame the writer gets with everyone else.
      */
     private void state(Client client, Command.State state) {
-        Room room = client.room();
-        Delivery.Batch batch = delivery.batch();
-        Frame.Encoded[] published = new Frame.Encoded[1];
-        RoomState.Outcome outcome = room.state().write(state.key(), state.value(), state.ifVersion(), client.name(),
-                System.currentTimeMillis(), settings.maxStateKeys(), settings.maxStateBytes(), written -> {
-                    published[0] = frames.encode(written);
-                    batch.toRoom(room, published[0]);
-                });
-        batch.send();
-        if (outcome instanceof RoomState.Written) {
-            delivery.toOtherServers(room.name(), published[0]);
-        } else if (outcome instanceof RoomState.Changed changed) {
+        RoomState.Outcome outcome = stateWrites.write(client.room(), state.key(), state.value(), state.ifVersion(),
+                client.name(), false);
+        if (outcome instanceof RoomState.Changed changed) {
             delivery.to(client, frames.encode(Event.Outcome.stateChanged(changed.current())));
         } else if (outcome instanceof RoomState.TooLarge tooLarge) {
             delivery.to(client, frames.encode(Event.Outcome.of(OutcomeCode.STATE_TOO_LARGE, tooLarge.why())));

@@ -43,9 +43,25 @@ final class Departures {
         client.outbox().close(why);
     }
 
+    /**
+     * The site's backend removes {@code client} (PROTOCOL.md §13): its session, if any, ends, even
+     * while suspended (name released, {@code quit} sent), and a live connection is closed with
+     * 1008 {@code removed}.
+     */
+    void remove(Client client) {
+        Session session = client.session();
+        if (session != null) {
+            sessions.end(session, "removed through the server API");
+        }
+        if (!client.isGone()) {
+            close(client, Disconnect.REMOVED);
+        }
+    }
+
     /** The container closed {@code client}'s connection (any reason, the server's own close included). */
     void closedByContainer(Client client, int code, String reason) {
         LOG.log(Level.DEBUG, () -> client + " closed: " + code + " " + reason);
+        metrics.closed(code);
         depart(client, code == NO_CLOSE_FRAME);
         client.outbox().closedByContainer();
     }

@@ -1,10 +1,15 @@
 package org.socialvp.wschat.broker;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The broker's running totals. {@link LongAdder}s: many threads add at once without contending
- * on one memory location, and nothing on the message path takes a lock for them.
+ * The broker's running totals, read by {@code /status}, JMX and {@code /metrics}.
+ * {@link LongAdder}s: many threads add at once without contending on one memory location, and
+ * nothing on the message path takes a lock for them. The totals by label (close code, resume
+ * result, API status) are counted where those rare events happen, never per message.
  */
 public final class Metrics {
 
@@ -14,6 +19,12 @@ public final class Metrics {
     final LongAdder slowConsumerCloses = new LongAdder();
     final LongAdder rejectedOrigins = new LongAdder();
     final LongAdder rejectedHosts = new LongAdder();
+    final LongAdder tokensRefused = new LongAdder();
+    final LongAdder stateWrites = new LongAdder();
+    final LongAdder resumed = new LongAdder();
+    final LongAdder resumesRefused = new LongAdder();
+    private final Map<Integer, LongAdder> closesByCode = new ConcurrentHashMap<>();
+    private final Map<Integer, LongAdder> apiRequestsByStatus = new ConcurrentHashMap<>();
 
     /** A WebSocket handshake was refused because of its {@code Origin}. */
     public void originRejected() {
@@ -23,5 +34,70 @@ public final class Metrics {
     /** A WebSocket handshake was refused because its {@code Host} is not in {@code wschat.allowedHosts}. */
     public void hostRejected() {
         rejectedHosts.increment();
+    }
+
+    /** The server API answered a request with {@code status}. */
+    public void apiAnswered(int status) {
+        apiRequestsByStatus.computeIfAbsent(status, code -> new LongAdder()).increment();
+    }
+
+    void closed(int code) {
+        closesByCode.computeIfAbsent(code, key -> new LongAdder()).increment();
+    }
+
+    public long messagesIn() {
+        return messagesIn.sum();
+    }
+
+    public long messagesOut() {
+        return messagesOut.sum();
+    }
+
+    public long rateLimited() {
+        return rateLimited.sum();
+    }
+
+    public long slowConsumerCloses() {
+        return slowConsumerCloses.sum();
+    }
+
+    public long rejectedOrigins() {
+        return rejectedOrigins.sum();
+    }
+
+    public long rejectedHosts() {
+        return rejectedHosts.sum();
+    }
+
+    public long tokensRefused() {
+        return tokensRefused.sum();
+    }
+
+    public long stateWrites() {
+        return stateWrites.sum();
+    }
+
+    public long resumed() {
+        return resumed.sum();
+    }
+
+    public long resumesRefused() {
+        return resumesRefused.sum();
+    }
+
+    /** Connections ended so far, by the close code the container reported. */
+    public Map<Integer, Long> closesByCode() {
+        return sums(closesByCode);
+    }
+
+    /** Server API requests answered so far, by HTTP status. */
+    public Map<Integer, Long> apiRequestsByStatus() {
+        return sums(apiRequestsByStatus);
+    }
+
+    private static Map<Integer, Long> sums(Map<Integer, LongAdder> counters) {
+        Map<Integer, Long> sums = new TreeMap<>();
+        counters.forEach((label, counter) -> sums.put(label, counter.sum()));
+        return sums;
     }
 }

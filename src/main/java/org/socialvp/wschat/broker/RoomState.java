@@ -29,8 +29,16 @@ final class RoomState {
      */
     static final int REMEMBERED_DELETED_KEYS = 1024;
 
-    /** One key as last written; {@code value} is {@code null} once deleted. {@code bytes}: its {@code "key":value} size. */
-    private record Entry(JsonValue value, long version, String from, long time, int bytes) {
+    /** One key as last written (a deleted one with a JSON {@code null} value); {@code bytes}: its {@code "key":value} size. */
+    private record Entry(Event.State written, int bytes) {
+
+        boolean live() {
+            return written.value().getValueType() != JsonValue.ValueType.NULL;
+        }
+
+        long version() {
+            return written.version();
+        }
     }
 
     /** What became of a write. */
@@ -58,15 +66,17 @@ final class RoomState {
      * Writes {@code key} (deletes it if {@code value} is JSON {@code null}) if its version is
      * {@code ifVersion} (any version if {@code null}) and the limits hold; the {@code state} event
      * of a write goes to {@code publish} before the lock is let go.
+     *
+     * @param byServer whether the site's backend writes it (the API), not a viewer
      */
-    synchronized Outcome write(String key, JsonValue value, Long ifVersion, String from, long now, int maxKeys,
-            long maxBytes, Consumer<Event.State> publish) {
+    synchronized Outcome write(String key, JsonValue value, Long ifVersion, String from, boolean byServer, long now,
+            int maxKeys, long maxBytes, Consumer<Event.State> publish) {
         Entry old = entries.get(key);
         long current = old == null ? 0 : old.version();
         if (ifVersion != null && ifVersion != current) {
             return new Changed(current);
         }
-        boolean wasLive = old != null && old.value() != null;
+        boolean wasLive = old != null && old.live();
         boolean deleting = value.getValueType() == JsonValue.ValueType.NULL;
         int bytes = deleting ? 0 : entrySize(key, value);
         int keysAfter = liveKeys - (wasLive ? 1 : 0) + (deleting ? 0 : 1);
@@ -81,11 +91,10 @@ final class RoomState {
             return new TooLarge("Too many state keys written in this room: at most "
                     + REMEMBERED_DELETED_KEYS + " deleted ones are remembered");
         }
-        Entry written = new Entry(deleting ? null : value, current + 1, from, now, bytes);
-        entries.put(key, written);
+        Event.State state = new Event.State(key, value, current + 1, from, now, Event.byServer(byServer));
+        entries.put(key, new Entry(state, bytes));
         liveKeys = keysAfter;
         entryBytes = bytesAfter;
-        Event.State state = new Event.State(key, value, written.version(), from, now);
         publish.accept(state);
         return new Written(state);
     }
@@ -93,9 +102,9 @@ final class RoomState {
     /** Every key that has a value, as {@code state} events, for a viewer who just arrived. */
     synchronized List<Event.State> snapshot() {
         List<Event.State> states = new ArrayList<>();
-        entries.forEach((key, entry) -> {
-            if (entry.value() != null) {
-                states.add(new Event.State(key, entry.value(), entry.version(), entry.from(), entry.time()));
+        entries.values().forEach(entry -> {
+            if (entry.live()) {
+                states.add(entry.written());
             }
         });
         return states;

@@ -29,12 +29,14 @@ final class Sessions {
     private final Registry registry;
     private final Presence presence;
     private final Frames frames;
+    private final Metrics metrics;
     private final ConcurrentHashMap<String, Session> byToken = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final long window;
 
-    Sessions(Settings settings, Registry registry, Presence presence, Frames frames) {
+    Sessions(Settings settings, Registry registry, Presence presence, Frames frames, Metrics metrics) {
         this.settings = settings;
+        this.metrics = metrics;
         this.registry = registry;
         this.presence = presence;
         this.frames = frames;
@@ -84,6 +86,12 @@ final class Sessions {
      * sent or a frame after it is no longer kept; a suspended session then ends at once.
      */
     Resumption resume(Client client, String token, long last) {
+        Resumption result = resumeOrRefuse(client, token, last);
+        (result instanceof Resumed ? metrics.resumed : metrics.resumesRefused).increment();
+        return result;
+    }
+
+    private Resumption resumeOrRefuse(Client client, String token, long last) {
         Session session = byToken.get(token);
         if (session == null) {
             return new Refused(null);

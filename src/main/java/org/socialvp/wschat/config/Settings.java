@@ -36,6 +36,11 @@ import java.util.stream.Collectors;
  * @param resumeBufferBytes bytes of frames kept per session for a resume
  * @param maxStateKeys keys a room's state may hold (deleted ones not counted)
  * @param maxStateBytes UTF-8 bytes of a room's whole state, as one JSON object
+ * @param tokenSecret base64 of the HMAC secret that signs viewers' tokens; unset: no tokens by secret
+ * @param tokenPublicKey the PEM public key (or the path of a PEM file) that checks viewers'
+ *        tokens; unset: no tokens by key. At most one of the two is set
+ * @param tokenLeewaySeconds clock skew tolerated on a token's {@code exp} and {@code nbf}
+ * @param apiKey the bearer key of the server API; unset: no API
  */
 public record Settings(
         int maxMessageBytes,
@@ -58,9 +63,19 @@ public record Settings(
         int resumeSeconds,
         int resumeBufferBytes,
         int maxStateKeys,
-        int maxStateBytes) {
+        int maxStateBytes,
+        Secret tokenSecret,
+        String tokenPublicKey,
+        int tokenLeewaySeconds,
+        Secret apiKey) {
 
     public static final String PREFIX = "wschat.";
+
+    /** The shortest API key accepted: a guessable key would open every party to anyone. */
+    public static final int MIN_API_KEY_LENGTH = 16;
+
+    /** The most clock skew a token check tolerates, in seconds. */
+    public static final int MAX_TOKEN_LEEWAY_SECONDS = 60;
 
     /** The keys WSChat reads, each with its default as written in web.xml. */
     public enum Key {
@@ -83,7 +98,11 @@ public record Settings(
         RESUME_SECONDS("resumeSeconds", "30"),
         RESUME_BUFFER_BYTES("resumeBufferBytes", "262144"),
         MAX_STATE_KEYS("maxStateKeys", "32"),
-        MAX_STATE_BYTES("maxStateBytes", "65536");
+        MAX_STATE_BYTES("maxStateBytes", "65536"),
+        TOKEN_SECRET("tokenSecret", ""),
+        TOKEN_PUBLIC_KEY("tokenPublicKey", ""),
+        TOKEN_LEEWAY_SECONDS("tokenLeewaySeconds", "30"),
+        API_KEY("apiKey", "");
 
         private final String name;
         private final String defaultValue;
@@ -128,6 +147,22 @@ public record Settings(
         int maxMessageBytes = reader.number(Key.MAX_MESSAGE_BYTES, 1);
         long bytesPerSecond = reader.number(Key.RATE_LIMIT_BYTES_PER_SECOND, 0);
         long bytesBurst = reader.number(Key.RATE_LIMIT_BYTES_BURST, 0);
+        Secret tokenSecret = reader.secret(Key.TOKEN_SECRET);
+        String tokenPublicKey = reader.text(Key.TOKEN_PUBLIC_KEY);
+        if (tokenSecret.isSet() && !tokenPublicKey.isEmpty()) {
+            throw InvalidSettingException.withoutValue(Key.TOKEN_PUBLIC_KEY.key(),
+                    "set either it or " + Key.TOKEN_SECRET.key() + ", not both");
+        }
+        int leeway = reader.number(Key.TOKEN_LEEWAY_SECONDS, 0);
+        if (leeway > MAX_TOKEN_LEEWAY_SECONDS) {
+            throw new InvalidSettingException(Key.TOKEN_LEEWAY_SECONDS.key(), Integer.toString(leeway),
+                    "must be at most " + MAX_TOKEN_LEEWAY_SECONDS);
+        }
+        Secret apiKey = reader.secret(Key.API_KEY);
+        if (apiKey.isSet() && apiKey.value().length() < MIN_API_KEY_LENGTH) {
+            throw InvalidSettingException.withoutValue(Key.API_KEY.key(),
+                    "must be at least " + MIN_API_KEY_LENGTH + " characters long");
+        }
         if (bytesPerSecond > 0 && bytesBurst > 0 && bytesBurst < maxMessageBytes) {
             throw new InvalidSettingException(Key.RATE_LIMIT_BYTES_BURST.key(), Long.toString(bytesBurst),
                     "must be at least " + Key.MAX_MESSAGE_BYTES.key() + " (" + maxMessageBytes
@@ -154,7 +189,21 @@ public record Settings(
                 reader.number(Key.RESUME_SECONDS, 0),
                 reader.number(Key.RESUME_BUFFER_BYTES, 1024),
                 reader.number(Key.MAX_STATE_KEYS, 1),
-                reader.number(Key.MAX_STATE_BYTES, 2));
+                reader.number(Key.MAX_STATE_BYTES, 2),
+                tokenSecret,
+                tokenPublicKey,
+                leeway,
+                apiKey);
+    }
+
+    /** Whether every identify must carry a token the SVP site signed (PROTOCOL.md §12). */
+    public boolean tokensRequired() {
+        return tokenSecret.isSet() || !tokenPublicKey.isEmpty();
+    }
+
+    /** Whether the server API answers (PROTOCOL.md §13). */
+    public boolean apiEnabled() {
+        return apiKey.isSet();
     }
 
     /** Whether this server shares its rooms with others through Redis. */
@@ -190,6 +239,10 @@ public record Settings(
                     .map(String::trim)
                     .filter(item -> !item.isEmpty())
                     .collect(Collectors.toSet());
+        }
+
+        Secret secret(Key key) {
+            return new Secret(text(key));
         }
 
         boolean flag(Key key) {

@@ -12,6 +12,9 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerContainer;
 import java.lang.System.Logger.Level;
 import java.util.EnumSet;
+import java.util.Optional;
+import org.socialvp.wschat.api.ApiServlet;
+import org.socialvp.wschat.auth.TokenVerifier;
 import org.socialvp.wschat.broker.Broker;
 import org.socialvp.wschat.cluster.Cluster;
 import org.socialvp.wschat.cluster.LocalOnly;
@@ -66,8 +69,10 @@ public class WsChatLifecycle implements ServletContextListener {
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         Settings settings;
+        Optional<TokenVerifier> tokens;
         try {
             settings = Settings.load(key -> System.getProperty(key, context.getInitParameter(key)));
+            tokens = TokenVerifier.from(settings);
         } catch (InvalidSettingException e) {
             LOG.log(Level.ERROR, "WSChat not started: " + e.getMessage());
             throw e;
@@ -78,7 +83,7 @@ public class WsChatLifecycle implements ServletContextListener {
         container.setDefaultMaxBinaryMessageBufferSize(RECEIVE_BUFFER_SIZE);
         JsonProvider json = JsonProvider.provider();
         Cluster cluster = settings.clustered() ? new RedisCluster(settings.redisUrl()) : new LocalOnly();
-        Broker broker = new Broker(settings, json, Session.class.getClassLoader(), cluster);
+        Broker broker = new Broker(settings, tokens, json, Session.class.getClassLoader(), cluster);
         running = new Running(broker, new OriginPolicy(settings));
         // In this order, and before the container's own upgrade filter (mapped after the application's).
         filter(context, "wschat-handshake-guard", new org.socialvp.wschat.HandshakeGuard(new HostPolicy(settings),
@@ -88,6 +93,10 @@ public class WsChatLifecycle implements ServletContextListener {
         monitor.register(context.getContextPath());
         if (settings.statusEnabled()) {
             context.addServlet("wschat-status", new StatusServlet(broker, json)).addMapping("/status");
+            context.addServlet("wschat-metrics", new MetricsServlet(new PrometheusMetrics(broker))).addMapping("/metrics");
+        }
+        if (settings.apiEnabled()) {
+            context.addServlet("wschat-api", new ApiServlet(broker, json)).addMapping("/api/*");
         }
         LOG.log(Level.INFO, () -> "WSChat started: " + settings + "; JSON-P provider " + json.getClass().getName()
                 + " from " + json.getClass().getProtectionDomain().getCodeSource());

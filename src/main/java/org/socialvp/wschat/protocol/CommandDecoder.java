@@ -70,8 +70,27 @@ public final class CommandDecoder implements Decoder.Text<Command> {
         return toCommand(text, parse(text));
     }
 
+    /**
+     * Any one JSON value, as the server API's request bodies are, under the same guards as a
+     * command: a body's outermost array or object counts as level 1.
+     *
+     * @throws DecodeException whose message says what is wrong
+     */
+    public JsonValue decodeValue(String text) throws DecodeException {
+        return parse(text, parser -> {
+            if (!parser.hasNext()) {
+                throw invalid(text, "Body is empty: it must be a JSON value");
+            }
+            JsonValue value = readValue(text, parser, parser.next(), 0);
+            if (parser.hasNext()) {
+                throw invalid(text, "Body must be a single JSON value");
+            }
+            return value;
+        });
+    }
+
     private JsonObject parse(String text) throws DecodeException {
-        try (JsonParser parser = parserFactory.createParser(new StringReader(text))) {
+        return parse(text, parser -> {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
                 throw invalid(text, "Message must be a JSON object");
             }
@@ -80,6 +99,17 @@ public final class CommandDecoder implements Decoder.Text<Command> {
                 throw invalid(text, "Message must be a single JSON object");
             }
             return frame;
+        });
+    }
+
+    /** How one text is read: what it must be, from the parser's first event on. */
+    private interface Reading<T> {
+        T read(JsonParser parser) throws DecodeException;
+    }
+
+    private <T> T parse(String text, Reading<T> reading) throws DecodeException {
+        try (JsonParser parser = parserFactory.createParser(new StringReader(text))) {
+            return reading.read(parser);
         } catch (JsonParsingException e) {
             JsonLocation at = e.getLocation();
             throw invalid(text, "Message is not valid JSON (line " + at.getLineNumber()
@@ -153,7 +183,8 @@ public final class CommandDecoder implements Decoder.Text<Command> {
         String command = string(text, frame, "command");
         switch (command) {
             case "identify":
-                return new Command.Identify(name(text, string(text, frame, "name")), flag(text, frame, "resume"));
+                return new Command.Identify(name(text, string(text, frame, "name")), flag(text, frame, "resume"),
+                        optionalString(text, frame, "token"));
             case "resume":
                 return new Command.Resume(string(text, frame, "session"), count(text, frame, "last"));
             case "broadcast":
@@ -189,6 +220,11 @@ public final class CommandDecoder implements Decoder.Text<Command> {
             throw invalid(text, "Field '" + field + "' must be a string");
         }
         return string.getString();
+    }
+
+    /** An optional string field; absent is {@code null}. */
+    private static String optionalString(String text, JsonObject frame, String field) throws DecodeException {
+        return frame.containsKey(field) ? string(text, frame, field) : null;
     }
 
     /** An optional {@code true}/{@code false} field; absent is {@code false}. */

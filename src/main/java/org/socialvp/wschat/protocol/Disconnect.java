@@ -18,6 +18,10 @@ public enum Disconnect {
     SHUTDOWN(1001, "server shutting down", "server shutting down"),
     /** A write failed: the connection is broken (the client is usually gone already). */
     SEND_FAILED(1006, "send failed", "send failed"),
+    /** The third identify on one connection with a token refused (PROTOCOL.md §12). */
+    UNAUTHORIZED(1008, "unauthorized", "three tokens refused on one connection"),
+    /** The site's backend removed the viewer through the server API (PROTOCOL.md §13). */
+    REMOVED(1008, "removed", "removed through the server API"),
     /** A new connection took the session over (PROTOCOL.md §9). */
     RESUMED_ELSEWHERE(1008, "resumed elsewhere", "the session was resumed on another connection"),
     /** The container refused a frame for the frame's own sake: a bug in WSChat, never the client's doing. */

@@ -68,10 +68,17 @@ public sealed interface Event {
     /**
      * One key of the room's state as written: its value ({@code null} once deleted), its version,
      * who wrote it and when (server milliseconds). Sent to every viewer of the room on each write,
-     * the writer included, and to a newcomer for each key set.
+     * the writer included, and to a newcomer for each key set. {@code server} is {@code true} for
+     * a write by the site's backend (PROTOCOL.md §13), left out otherwise.
      */
-    @JsonbPropertyOrder({"key", "value", "version", "from", "time"})
-    record State(String key, JsonValue value, long version, String from, long time) implements Event {
+    @JsonbPropertyOrder({"key", "value", "version", "from", "time", "server"})
+    record State(String key, JsonValue value, long version, String from, long time, Boolean server)
+            implements Event {
+
+        /** A viewer's write. */
+        public State(String key, JsonValue value, long version, String from, long time) {
+            this(key, value, version, from, time, null);
+        }
     }
 
     /** The server's clock: {@code t0} as the client sent it (left out if it sent none) and the server's milliseconds. */
@@ -79,14 +86,32 @@ public sealed interface Event {
     record Time(JsonNumber t0, long time) implements Event {
     }
 
-    /** A broadcast from {@code from}, delivered to every other identified client of the room. */
-    @JsonbPropertyOrder({"from", "message"})
-    record Broadcast(String from, JsonValue message) implements Event {
+    /**
+     * A broadcast from {@code from}, delivered to every other identified client of the room;
+     * {@code server} as in {@link State}.
+     */
+    @JsonbPropertyOrder({"from", "message", "server"})
+    record Broadcast(String from, JsonValue message, Boolean server) implements Event {
+
+        /** A viewer's broadcast. */
+        public Broadcast(String from, JsonValue message) {
+            this(from, message, null);
+        }
     }
 
-    /** A direct message from {@code from}. */
-    @JsonbPropertyOrder({"from", "message"})
-    record Message(String from, JsonValue message) implements Event {
+    /** A direct message from {@code from}; {@code server} as in {@link State}. */
+    @JsonbPropertyOrder({"from", "message", "server"})
+    record Message(String from, JsonValue message, Boolean server) implements Event {
+
+        /** A viewer's message. */
+        public Message(String from, JsonValue message) {
+            this(from, message, null);
+        }
+    }
+
+    /** What the site's backend sends (PROTOCOL.md §13) carries {@code "server":true}; a viewer's has none. */
+    static Boolean byServer(boolean server) {
+        return server ? Boolean.TRUE : null;
     }
 
     /** {@code who} identified in the room. */

@@ -7,6 +7,7 @@ public enum OutcomeCode {
     RESUMED(301, true, "Resumed"),
     NAME_TAKEN(305, false, "Client with that name already exists!"),
     BAD_REQUEST(400, false, "Missing required request field!"),
+    UNAUTHORIZED(401, false, "Unauthorized"),
     NO_SUCH_CLIENT(404, false, "No client with that name is currently connected!"),
     STATE_CHANGED(409, false, "State changed"),
     SESSION_GONE(410, false, "Session cannot be resumed"),

@@ -26,7 +26,7 @@ class RoomStateTest {
     }
 
     private RoomState.Outcome write(String key, String valueJson, Long ifVersion, int maxKeys, long maxBytes) {
-        return state.write(key, value(valueJson), ifVersion, "alice", 1000, maxKeys, maxBytes, published::add);
+        return state.write(key, value(valueJson), ifVersion, "alice", false, 1000, maxKeys, maxBytes, published::add);
     }
 
     private static JsonValue value(String json) {
