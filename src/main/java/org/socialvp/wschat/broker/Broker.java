@@ -79,7 +79,9 @@ public final class Broker {
         this.api = new ServerApi(registry.rooms(), frames, delivery, stateWrites, departures, cluster.directory(),
                 cluster.bus());
         this.admission = new Admission(settings, registry, threads, frames, delivery, inbound, departures);
-        cluster.start(new ClusterRelay(registry.rooms(), delivery, presence));
+        cluster.start(new ClusterRelay(registry.rooms(), delivery, presence, frames));
+        threads.housekeeping().scheduleWithFixedDelay(() -> presence.flushPending(registry.rooms()),
+                settings.presenceBatchMillis(), settings.presenceBatchMillis(), TimeUnit.MILLISECONDS);
         threads.housekeeping().scheduleWithFixedDelay(
                 new Housekeeping(settings, registry, departures, sessions, threads.writers(), cluster),
                 Housekeeping.SWEEP_MILLIS, Housekeeping.SWEEP_MILLIS, TimeUnit.MILLISECONDS);

@@ -36,6 +36,9 @@ final class Client {
     /** Identifies refused for their token; touched only by the connection's read thread. */
     private int tokensRefused;
 
+    /** Whether this viewer asked for presence in batches (PROTOCOL.md §15); set before its first name is claimed. */
+    private volatile boolean batchedPresence;
+
     /** The resumable session this connection carries, or {@code null}. */
     private volatile Session session;
     /**
@@ -103,6 +106,14 @@ final class Client {
         held.forEach(deliver);
         held = null;
         ready = true;
+    }
+
+    boolean batchedPresence() {
+        return batchedPresence;
+    }
+
+    void batchedPresence(boolean batched) {
+        this.batchedPresence = batched;
     }
 
     Outbox outbox() {

@@ -9,9 +9,11 @@ final class ClusterRelay implements Receiver {
     private final Rooms rooms;
     private final Delivery delivery;
     private final Presence presence;
+    private final Frames frames;
 
-    ClusterRelay(Rooms rooms, Delivery delivery, Presence presence) {
+    ClusterRelay(Rooms rooms, Delivery delivery, Presence presence, Frames frames) {
         this.rooms = rooms;
+        this.frames = frames;
         this.delivery = delivery;
         this.presence = presence;
     }
@@ -19,11 +21,18 @@ final class ClusterRelay implements Receiver {
     @Override
     public void toRoom(String roomName, String frame) {
         Room room = rooms.get(roomName);
-        if (room != null) {
-            Frame.Encoded relayed = Frame.of(frame);
-            for (Client recipient : room.identified()) {
-                delivery.relay(recipient, relayed);
-            }
+        if (room == null) {
+            return;
+        }
+        Frame.Encoded relayed = Frame.of(frame);
+        Frames.Presence presenceChange = frames.presenceChange(frame);
+        if (presenceChange != null) {
+            presence.relayed(room, presenceChange.name(), presenceChange.joined(), relayed);
+            return;
+        }
+        presence.beforeRelayedFrame(room);
+        for (Client recipient : room.identified()) {
+            delivery.relay(recipient, relayed);
         }
     }
 

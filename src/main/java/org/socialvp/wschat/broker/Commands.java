@@ -82,6 +82,9 @@ final class Commands {
         if (!name.equals(previous) && !tokens.admits(client, identify)) {
             return; // a new name needs the site's word for it (a rename too)
         }
+        if (previous == null) {
+            client.batchedPresence(identify.batchedPresence());
+        }
         boolean holding = previous == null || opensSession;
         if (holding) {
             client.holdBack();
@@ -99,6 +102,9 @@ final class Commands {
         }
         if (!name.equals(previous)) {
             presence.joined(client, name);
+        }
+        if (previous == null && client.batchedPresence()) {
+            presence.arrived(client);
         }
         if (opensSession) {
             Session session = sessions.open(client);
@@ -157,6 +163,7 @@ final class Commands {
 
     /** To every other identified viewer of the room; no answer. */
     private void broadcast(Client client, Command.Broadcast broadcast) {
+        presence.beforeFrameFrom(client);
         delivery.toOthers(client, frames.encode(new Event.Broadcast(client.name(), broadcast.message())));
     }
 
@@ -164,6 +171,7 @@ final class Commands {
     private void message(Client client, Command.Message message) {
         Room room = client.room();
         Client to = room.find(message.to());
+        presence.beforeFrameFrom(client);
         Frame.Encoded frame = frames.encode(new Event.Message(client.name(), message.message()));
         if (to != null) {
             delivery.to(to, frame);
@@ -177,6 +185,7 @@ final class Commands {
      * the {@code state} frame the writer gets with everyone else.
      */
     private void state(Client client, Command.State state) {
+        presence.beforeFrameFrom(client);
         RoomState.Outcome outcome = stateWrites.write(client.room(), state.key(), state.value(), state.ifVersion(),
                 client.name(), false);
         if (outcome instanceof RoomState.Changed changed) {
@@ -189,6 +198,9 @@ final class Commands {
     /** The room's names, all servers' if the directory can say, this server's otherwise. */
     private void list(Client client) {
         Room room = client.room();
+        if (client.batchedPresence()) {
+            presence.flush(room); // so that its view so far, and this list, agree
+        }
         delivery.to(client, frames.encode(new Event.NameList(
                 directory.names(room.name()).orElseGet(room::sortedNames))));
     }

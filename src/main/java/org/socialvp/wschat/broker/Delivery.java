@@ -67,6 +67,13 @@ final class Delivery {
         private final List<Outbox> toPump = new ArrayList<>();
         private final List<Runnable> afterwards = new ArrayList<>();
 
+        /** To one viewer on this server. */
+        void to(Client recipient, Frame.Encoded frame) {
+            if (recipient.ready() || !recipient.hold(frame)) {
+                queueNow(recipient, frame);
+            }
+        }
+
         /** To every identified viewer of {@code room} on this server. */
         void toRoom(Room room, Frame.Encoded frame) {
             for (Client recipient : room.identified()) {

@@ -1,7 +1,9 @@
 package org.socialvp.wschat.broker;
 
+import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
+import java.io.StringReader;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +20,23 @@ final class Frames {
 
     static final String WELCOME = "Welcome to WSChat! Identify yourself to start.";
 
+    /** A join or quit, as another server's frame says it. */
+    record Presence(String name, boolean joined) {
+    }
+
     private final EventEncoder encoder;
+    private final JsonProvider json;
+    /** How every encoded join and quit begins, up to the name (this encoder writes them all alike). */
+    private final String joinPrefix;
+    private final String quitPrefix;
     private final Map<OutcomeCode, Frame.Encoded> outcomes = new EnumMap<>(OutcomeCode.class);
     private final Frame.Encoded tooManyBytes;
 
     Frames(JsonProvider json) {
         encoder = new EventEncoder(json);
+        this.json = json;
+        joinPrefix = prefixOf(encoder.encode(new Event.Join("x")));
+        quitPrefix = prefixOf(encoder.encode(new Event.Quit("x")));
         for (OutcomeCode code : OutcomeCode.values()) {
             outcomes.put(code, encode(Event.Outcome.of(code)));
         }
@@ -38,6 +51,25 @@ final class Frames {
     /** The outcome with its standard text. */
     Frame.Encoded outcome(OutcomeCode code) {
         return outcomes.get(code);
+    }
+
+    /**
+     * The join or quit that {@code frame}, relayed from another server, is; {@code null} for any
+     * other frame (told apart by their start, so that other frames are not parsed).
+     */
+    Presence presenceChange(String frame) {
+        boolean joined = frame.startsWith(joinPrefix);
+        if (!joined && !frame.startsWith(quitPrefix)) {
+            return null;
+        }
+        try (JsonReader reader = json.createReader(new StringReader(frame))) {
+            return new Presence(reader.readObject().getString("who"), joined);
+        }
+    }
+
+    /** {@code {"type":"join","who":} of a join encoded with the name {@code x}. */
+    private static String prefixOf(String encoded) {
+        return encoded.substring(0, encoded.lastIndexOf("\"x\""));
     }
 
     /** The init frame of a connection to {@code room}, with the server's clock now. */

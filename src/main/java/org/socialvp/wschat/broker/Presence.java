@@ -6,9 +6,13 @@ import org.socialvp.wschat.protocol.Event;
 
 /**
  * Who is in the room, as the others hear it: {@code join} when a viewer takes a name, {@code quit}
- * when it gives one up or leaves (PROTOCOL.md §4, §6), here and on the other servers.
+ * when it gives one up or leaves (PROTOCOL.md §4, §6), here and on the other servers; for the
+ * viewers that asked for presence in batches, the same changes in presence frames
+ * ({@link PresenceLog}, PROTOCOL.md §15).
  */
 final class Presence {
+
+    private static final System.Logger LOG = System.getLogger(Presence.class.getName());
 
     private final Delivery delivery;
     private final Frames frames;
@@ -24,12 +28,86 @@ final class Presence {
 
     /** {@code client} now holds {@code name}: the others hear it joined. */
     void joined(Client client, String name) {
-        delivery.toOthers(client, frames.encode(new Event.Join(name)));
+        Room room = client.room();
+        room.presence().changed(name, true);
+        Frame.Encoded join = frames.encode(new Event.Join(name));
+        toUnbatched(room, client, join);
+        delivery.toOtherServers(room.name(), join);
+    }
+
+    /**
+     * {@code viewer}, with batched presence, took its first name (its join recorded): its first
+     * presence frame tells what changed from now on.
+     */
+    void arrived(Client viewer) {
+        viewer.room().presence().arrived(viewer);
     }
 
     /** {@code name} had been held by a viewer of a server that died, and {@code client} took it over. */
     void tookOver(Client client, String name) {
-        delivery.toOthers(client, frames.encode(new Event.Quit(name)));
+        Room room = client.room();
+        room.presence().changed(name, false);
+        room.presence().changed(name, true);
+        Frame.Encoded quit = frames.encode(new Event.Quit(name));
+        toUnbatched(room, client, quit);
+        delivery.toOtherServers(room.name(), quit);
+    }
+
+    /**
+     * Before a frame from {@code sender} goes out: if the batched viewers have not been told yet
+     * that it arrived, they are now (PROTOCOL.md §15: nobody gets a frame from a name it does not
+     * know of).
+     */
+    void beforeFrameFrom(Client sender) {
+        Room room = sender.room();
+        if (room.presence().mustAnnounce(sender.name())) {
+            flush(room);
+        }
+    }
+
+    /** Before a frame from another server: its sender may be a newcomer the batched viewers have not heard of. */
+    void beforeRelayedFrame(Room room) {
+        if (room.presence().pending()) {
+            flush(room);
+        }
+    }
+
+    /** Every {@code wschat.presenceBatchMillis}, on the housekeeping thread: the batches that are due. */
+    void flushPending(Rooms rooms) {
+        rooms.forEach(room -> {
+            try {
+                if (room.presence().pending()) {
+                    flush(room);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "presence batch of room " + room.name() + " failed", e);
+            }
+        });
+    }
+
+    /** Sends the room's batched viewers what changed since their last presence frame. */
+    void flush(Room room) {
+        Delivery.Batch batch = delivery.batch();
+        room.presence().flush(room, frames, batch);
+        batch.send();
+    }
+
+    /** A join or quit from another server, as it came: to this server's viewers, batched or not. */
+    void relayed(Room room, String name, boolean joined, Frame.Encoded frame) {
+        room.presence().changed(name, joined);
+        for (Client recipient : room.identified()) {
+            if (!recipient.batchedPresence()) {
+                delivery.relay(recipient, frame);
+            }
+        }
+    }
+
+    private void toUnbatched(Room room, Client except, Frame.Encoded frame) {
+        for (Client recipient : room.identified()) {
+            if (recipient != except && !recipient.batchedPresence()) {
+                delivery.to(recipient, frame);
+            }
+        }
     }
 
     /**
@@ -42,12 +120,15 @@ final class Presence {
             return;
         }
         directory.release(room.name(), name);
-        Frame.Encoded quit = frames.encode(new Event.Quit(name));
-        if (stopping) {
-            delivery.toOtherServers(room.name(), quit);
-        } else {
-            delivery.toOthers(client, quit);
+        if (client.batchedPresence() && name.equals(client.name())) {
+            room.presence().departed(client); // for good: a rename releases the name it had before
         }
+        Frame.Encoded quit = frames.encode(new Event.Quit(name));
+        if (!stopping) {
+            room.presence().changed(name, false);
+            toUnbatched(room, client, quit);
+        }
+        delivery.toOtherServers(room.name(), quit);
     }
 
     /** The server is stopping: from now on only the other servers hear who leaves. */
@@ -59,7 +140,8 @@ final class Presence {
     void freed(Room roomHere, String roomName, String name) {
         Frame.Encoded quit = frames.encode(new Event.Quit(name));
         if (roomHere != null) {
-            delivery.toRoom(roomHere, null, quit);
+            roomHere.presence().changed(name, false);
+            toUnbatched(roomHere, null, quit);
         }
         delivery.toOtherServers(roomName, quit);
     }

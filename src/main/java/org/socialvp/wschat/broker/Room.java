@@ -20,6 +20,7 @@ final class Room {
 
     private final String name;
     private final RoomState state = new RoomState();
+    private final PresenceLog presence = new PresenceLog();
     private final ConcurrentHashMap<String, Client> members = new ConcurrentHashMap<>();
     /** Written only inside {@link Rooms}' {@code compute} on {@link #name}; volatile for the status readers. */
     volatile int connections;
@@ -35,6 +36,11 @@ final class Room {
     /** The room's shared state (PROTOCOL.md §10): it lives as long as the room. */
     RoomState state() {
         return state;
+    }
+
+    /** Who came and went, for the room's viewers with batched presence (PROTOCOL.md §15). */
+    PresenceLog presence() {
+        return presence;
     }
 
     /** Claims {@code name} for {@code client}; {@code false} if another client holds it. */

@@ -106,6 +106,11 @@ final class Rooms {
         return largest;
     }
 
+    /** Every room, weakly consistent: safe while rooms come and go. */
+    void forEach(java.util.function.Consumer<Room> action) {
+        rooms.values().forEach(action);
+    }
+
     Room get(String name) {
         return rooms.get(name);
     }

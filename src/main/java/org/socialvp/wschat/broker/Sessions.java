@@ -102,6 +102,7 @@ final class Sessions {
         }
         String name = held.name();
         client.name(name);
+        client.batchedPresence(held.batchedPresence());
         attach(client, session);
         Client previous = session.resume(client, last,
                 frames.encode(Event.Outcome.resumed(name, token, settings.resumeSeconds())));

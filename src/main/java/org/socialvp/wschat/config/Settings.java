@@ -41,6 +41,7 @@ import java.util.stream.Collectors;
  *        tokens; unset: no tokens by key. At most one of the two is set
  * @param tokenLeewaySeconds clock skew tolerated on a token's {@code exp} and {@code nbf}
  * @param apiKey the bearer key of the server API; unset: no API
+ * @param presenceBatchMillis how often, at most, a viewer with batched presence gets a presence frame
  */
 public record Settings(
         int maxMessageBytes,
@@ -67,7 +68,8 @@ public record Settings(
         Secret tokenSecret,
         String tokenPublicKey,
         int tokenLeewaySeconds,
-        Secret apiKey) {
+        Secret apiKey,
+        int presenceBatchMillis) {
 
     public static final String PREFIX = "wschat.";
 
@@ -102,7 +104,8 @@ public record Settings(
         TOKEN_SECRET("tokenSecret", ""),
         TOKEN_PUBLIC_KEY("tokenPublicKey", ""),
         TOKEN_LEEWAY_SECONDS("tokenLeewaySeconds", "30"),
-        API_KEY("apiKey", "");
+        API_KEY("apiKey", ""),
+        PRESENCE_BATCH_MILLIS("presenceBatchMillis", "250");
 
         private final String name;
         private final String defaultValue;
@@ -193,7 +196,8 @@ public record Settings(
                 tokenSecret,
                 tokenPublicKey,
                 leeway,
-                apiKey);
+                apiKey,
+                reader.number(Key.PRESENCE_BATCH_MILLIS, 10));
     }
 
     /** Whether every identify must carry a token the SVP site signed (PROTOCOL.md §12). */

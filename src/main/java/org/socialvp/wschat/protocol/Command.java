@@ -12,15 +12,17 @@ public sealed interface Command {
     /**
      * {@code {"command":"identify","name":…}}: claim (or change to) a name; with
      * {@code "resume":true}, also open a session that outlives the connection (PROTOCOL.md §9);
-     * with {@code "token":…}, the site's word that this viewer may (PROTOCOL.md §12).
+     * with {@code "token":…}, the site's word that this viewer may (PROTOCOL.md §12); with
+     * {@code "presence":"batched"}, presence in batches instead of one {@code join}/{@code quit}
+     * each (PROTOCOL.md §15).
      *
      * @param token the token as sent, {@code null} if none
      */
-    record Identify(String name, boolean resume, String token) implements Command {
+    record Identify(String name, boolean resume, String token, boolean batchedPresence) implements Command {
 
         /** A plain identify, as 2013 clients send it. */
         public Identify(String name) {
-            this(name, false, null);
+            this(name, false, null, false);
         }
     }
 

@@ -184,7 +184,7 @@ public final class CommandDecoder implements Decoder.Text<Command> {
         switch (command) {
             case "identify":
                 return new Command.Identify(name(text, string(text, frame, "name")), flag(text, frame, "resume"),
-                        optionalString(text, frame, "token"));
+                        optionalString(text, frame, "token"), batched(text, frame));
             case "resume":
                 return new Command.Resume(string(text, frame, "session"), count(text, frame, "last"));
             case "broadcast":
@@ -220,6 +220,15 @@ public final class CommandDecoder implements Decoder.Text<Command> {
             throw invalid(text, "Field '" + field + "' must be a string");
         }
         return string.getString();
+    }
+
+    /** {@code "presence":"batched"}, the one value the field may have; absent is unbatched. */
+    private static boolean batched(String text, JsonObject frame) throws DecodeException {
+        String presence = optionalString(text, frame, "presence");
+        if (presence != null && !presence.equals("batched")) {
+            throw invalid(text, "Field 'presence' must be \"batched\" (or left out)");
+        }
+        return presence != null;
     }
 
     /** An optional string field; absent is {@code null}. */

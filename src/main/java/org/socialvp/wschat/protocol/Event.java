@@ -20,7 +20,8 @@ import java.util.List;
     @JsonbSubtype(alias = "quit", type = Event.Quit.class),
     @JsonbSubtype(alias = "list", type = Event.NameList.class),
     @JsonbSubtype(alias = "state", type = Event.State.class),
-    @JsonbSubtype(alias = "time", type = Event.Time.class)
+    @JsonbSubtype(alias = "time", type = Event.Time.class),
+    @JsonbSubtype(alias = "presence", type = Event.PresenceBatch.class)
 })
 public sealed interface Event {
 
@@ -120,6 +121,14 @@ public sealed interface Event {
 
     /** {@code who} left the room (or gave up that name). */
     record Quit(String who) implements Event {
+    }
+
+    /**
+     * Who arrived and who left since the viewer's previous presence frame (or its 300), for a
+     * viewer that asked for presence in batches (PROTOCOL.md §15).
+     */
+    @JsonbPropertyOrder({"joined", "left"})
+    record PresenceBatch(List<String> joined, List<String> left) implements Event {
     }
 
     /** The identified names of the room, sorted. */

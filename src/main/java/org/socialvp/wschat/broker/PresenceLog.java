@@ -1,0 +1,133 @@
+package org.socialvp.wschat.broker;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.socialvp.wschat.outbox.Frame;
+import org.socialvp.wschat.protocol.Event;
+
+/**
+ * One room's presence for the viewers that asked for it in batches (PROTOCOL.md §15): the joins
+ * and departures since the last batch, turned — every {@code wschat.presenceBatchMillis}, or
+ * sooner when order needs it — into one presence frame per viewer. The viewers that were there at
+ * the last batch all get the same frame, encoded once; one that arrived since gets the changes
+ * after its arrival only (the room as it was at its 300 is its starting point). A name that left
+ * and came back within one batch, or came and went, is in neither list.
+ *
+ * <p><b>Threads.</b> Changes come from any connection's read thread, batches from the presence
+ * timer or from a sender's thread; all under this object's lock, which only queues frames
+ * ({@link Delivery.Batch}): they are sent after it is let go. A room without batched viewers
+ * records nothing.
+ */
+final class PresenceLog {
+
+    private record Change(String name, boolean joined) {
+    }
+
+    private final List<Change> changes = new ArrayList<>();
+    /** Batched viewers that arrived since the last batch: where the changes start for them. */
+    private final Map<Client, Integer> arrivals = new HashMap<>();
+    /** Names whose arrival the batched viewers have not been told yet: a frame from one must wait. */
+    private final Set<String> untold = new HashSet<>();
+    /** How many batched viewers the room holds; changes are recorded only while there is one. */
+    private int batchedViewers;
+    /** Whether changes wait for a batch; read without the lock on the message path. */
+    private volatile boolean pending;
+
+    /** {@code name} joined ({@code true}) or left the room. */
+    synchronized void changed(String name, boolean joined) {
+        if (batchedViewers == 0) {
+            return;
+        }
+        changes.add(new Change(name, joined));
+        if (joined) {
+            untold.add(name);
+        } else {
+            untold.remove(name);
+        }
+        pending = true;
+    }
+
+    /** A batched viewer took its first name (its own join already recorded): it starts from here. */
+    synchronized void arrived(Client viewer) {
+        batchedViewers++;
+        arrivals.put(viewer, changes.size());
+    }
+
+    /** A batched viewer left the room for good. */
+    synchronized void departed(Client viewer) {
+        batchedViewers--;
+        arrivals.remove(viewer);
+    }
+
+    /** Whether a frame from {@code name} must wait for a batch that tells its arrival first. */
+    boolean mustAnnounce(String name) {
+        if (!pending) {
+            return false;
+        }
+        synchronized (this) {
+            return untold.contains(name);
+        }
+    }
+
+    /** Whether changes wait for a batch. */
+    boolean pending() {
+        return pending;
+    }
+
+    /** Queues on {@code out} every batched viewer's presence frame, if it has news, and starts a new batch. */
+    synchronized void flush(Room room, Frames frames, Delivery.Batch out) {
+        if (!pending) {
+            return;
+        }
+        Event.PresenceBatch everyone = since(0);
+        Frame.Encoded shared = everyone == null ? null : frames.encode(everyone);
+        for (Client viewer : room.identified()) {
+            if (!viewer.batchedPresence()) {
+                continue;
+            }
+            Integer arrival = arrivals.get(viewer);
+            if (arrival == null) {
+                if (shared != null) {
+                    out.to(viewer, shared);
+                }
+            } else {
+                Event.PresenceBatch news = since(arrival);
+                if (news != null) {
+                    out.to(viewer, frames.encode(news));
+                }
+            }
+        }
+        changes.clear();
+        arrivals.clear();
+        untold.clear();
+        pending = false;
+    }
+
+    /**
+     * The net effect of the changes from {@code from} on: for each name, present before its first
+     * change there (that change was a departure) against present after its last; {@code null} if
+     * nothing changed.
+     */
+    private Event.PresenceBatch since(int from) {
+        Map<String, boolean[]> beforeAndAfter = new LinkedHashMap<>();
+        for (Change change : changes.subList(from, changes.size())) {
+            beforeAndAfter.computeIfAbsent(change.name(), name -> new boolean[] {!change.joined(), false})[1] =
+                    change.joined();
+        }
+        List<String> joined = new ArrayList<>();
+        List<String> left = new ArrayList<>();
+        beforeAndAfter.forEach((name, states) -> {
+            if (!states[0] && states[1]) {
+                joined.add(name);
+            } else if (states[0] && !states[1]) {
+                left.add(name);
+            }
+        });
+        return joined.isEmpty() && left.isEmpty() ? null : new Event.PresenceBatch(joined, left);
+    }
+}
