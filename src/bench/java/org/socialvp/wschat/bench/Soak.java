@@ -62,6 +62,7 @@ import java.util.stream.Stream;
  *   --max-message-bytes N   the server's wschat.maxMessageBytes (for the over-limit frame), default 2097152
  *   --sloth-deadline S      seconds within which a viewer that stopped reading must be closed, default 90
  *   --sloth-every S         at most one viewer stops reading every S seconds (at most 1 % at a time), default 10
+ *   --histogram N           also print the N largest classes of the live heap at every sample (jcmd GC.class_histogram)
  * </pre>
  *
  * <p>The traffic, all from one thread on one selector ({@link SoakSocket}):
@@ -170,6 +171,7 @@ public final class Soak {
     private double lastSlothAt = -1e9;
     /** At most one new sloth this often: 1 % of the viewers at a time, not a stream of them. */
     private final double slothEveryMs;
+    private final int histogramLines;
     private int slothsMade;
     private int activeFlooders;
     private int feedersMade;
@@ -225,7 +227,7 @@ public final class Soak {
         if (positional.size() < 4) {
             throw new IllegalArgumentException("usage: Soak URL MINUTES SERVER_PID LOG_FILE [VIEWERS] [--corpus DIR] "
                     + "[--room-size N] [--seed N] [--status URL] [--history BYTES] [--max-message-bytes N] "
-                    + "[--sloth-deadline S] [--sloth-every S]");
+                    + "[--sloth-deadline S] [--sloth-every S] [--histogram N]");
         }
         url = URI.create(positional.get(0));
         host = url.getHost();
@@ -243,6 +245,7 @@ public final class Soak {
         maxMessageBytes = Integer.parseInt(options.getOrDefault("max-message-bytes", "2097152"));
         slothDeadlineMs = 1000 * Double.parseDouble(options.getOrDefault("sloth-deadline", "90"));
         slothEveryMs = 1000 * Double.parseDouble(options.getOrDefault("sloth-every", "10"));
+        histogramLines = Integer.parseInt(options.getOrDefault("histogram", "0"));
         String context = basePath.contains("/") ? basePath.substring(0, basePath.lastIndexOf('/')) : "";
         statusUrl = options.getOrDefault("status", "http://" + host + ":" + port + context + "/status");
         selector = Selector.open();
@@ -265,7 +268,7 @@ public final class Soak {
 
     private boolean run() throws Exception {
         hostileInputs = HostileInput.all(maxMessageBytes, corpus);
-        sampler = new Sampler(serverPid, logFiles, statusUrl);
+        sampler = new Sampler(serverPid, logFiles, statusUrl, histogramLines);
         log("soak: %s, %d minutes, %d viewers in rooms of %d, server pid %d, log %s, %d hostile inputs%s",
                 url, minutes, viewers, roomSize, serverPid, logFiles, hostileInputs.size(),
                 corpus == null ? "" : " (corpus " + corpus + ")");
@@ -1497,13 +1500,15 @@ public final class Soak {
         private final List<Path> logs;
         private final String statusUrl;
         private final long[] offsets;
+        private final int histogramLines;
         private final List<String> warningLines = new ArrayList<>();
         private final Tally infoCloses = new Tally();
         private int warningsTotal;
         private Thread thread;
 
-        Sampler(long pid, List<Path> logs, String statusUrl) {
+        Sampler(long pid, List<Path> logs, String statusUrl, int histogramLines) {
             this.pid = pid;
+            this.histogramLines = histogramLines;
             this.logs = logs;
             this.statusUrl = statusUrl;
             this.offsets = new long[logs.size()];
@@ -1554,6 +1559,13 @@ public final class Soak {
                 Thread.sleep(1000);
                 rss = procStatus("VmRSS:");
                 heap = liveHeapKib(jcmd("GC.heap_info"));
+                if (histogramLines > 0) {
+                    List<String> lines = jcmd("GC.class_histogram").lines().filter(l -> l.matches("\\s*\\d+:\\s+\\d+\\s+\\d+\\s.*")).toList();
+                    StringBuilder top = new StringBuilder("soak: heap at " + (minute < 0 ? "the end" : "minute " + minute)
+                            + ", largest classes (instances, bytes, class):");
+                    lines.stream().limit(histogramLines).forEach(l -> top.append("\n      ").append(l.trim()));
+                    System.out.println(top);
+                }
             } catch (Exception e) {
                 System.err.println("soak: cannot sample the heap of " + pid + ": " + e);
             }
