@@ -101,10 +101,7 @@ final class Commands {
             presence.left(client, previous);
         }
         if (!name.equals(previous)) {
-            presence.joined(client, name);
-        }
-        if (previous == null && client.batchedPresence()) {
-            presence.arrived(client);
+            presence.joined(client, name, previous == null);
         }
         if (opensSession) {
             Session session = sessions.open(client);

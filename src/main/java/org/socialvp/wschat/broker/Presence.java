@@ -26,21 +26,21 @@ final class Presence {
         this.directory = directory;
     }
 
-    /** {@code client} now holds {@code name}: the others hear it joined. */
-    void joined(Client client, String name) {
+    /**
+     * {@code client} now holds {@code name}: the others hear it joined.
+     *
+     * @param arriving whether it is the client's first name (not a rename)
+     */
+    void joined(Client client, String name, boolean arriving) {
         Room room = client.room();
-        room.presence().changed(name, true);
+        if (arriving && client.batchedPresence()) {
+            room.presence().arrived(client, name);
+        } else {
+            room.presence().changed(name, true);
+        }
         Frame.Encoded join = frames.encode(new Event.Join(name));
         toUnbatched(room, client, join);
         delivery.toOtherServers(room.name(), join);
-    }
-
-    /**
-     * {@code viewer}, with batched presence, took its first name (its join recorded): its first
-     * presence frame tells what changed from now on.
-     */
-    void arrived(Client viewer) {
-        viewer.room().presence().arrived(viewer);
     }
 
     /** {@code name} had been held by a viewer of a server that died, and {@code client} took it over. */

@@ -52,8 +52,13 @@ final class PresenceLog {
         pending = true;
     }
 
-    /** A batched viewer took its first name (its own join already recorded): it starts from here. */
-    synchronized void arrived(Client viewer) {
+    /**
+     * {@code viewer}, with batched presence, took its first name, {@code name}: its join is
+     * recorded and its view starts right after it, in one step (a batch in between would tell it
+     * of names it already found in the room).
+     */
+    synchronized void arrived(Client viewer, String name) {
+        changed(name, true);
         batchedViewers++;
         arrivals.put(viewer, changes.size());
     }
