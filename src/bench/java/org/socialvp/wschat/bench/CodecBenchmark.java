@@ -17,6 +17,7 @@ import org.socialvp.wschat.protocol.Command;
 import org.socialvp.wschat.protocol.CommandDecoder;
 import org.socialvp.wschat.protocol.Event;
 import org.socialvp.wschat.protocol.EventEncoder;
+import org.socialvp.wschat.protocol.OutcomeCode;
 
 /** The per-message cost of the codecs: decoding a typical SVP broadcast, encoding its relay. */
 @State(Scope.Benchmark)
@@ -55,6 +56,6 @@ public class CodecBenchmark {
 
     @Benchmark
     public String encodeOutcome() {
-        return encoder.encode(new Event.Outcome(false, 404, "No client with that name is currently connected!"));
+        return encoder.encode(Event.Outcome.of(OutcomeCode.NO_SUCH_CLIENT));
     }
 }
