@@ -10,6 +10,8 @@
  * room never sees the viewer leave; when it cannot be resumed it identifies afresh (`onconnected`).
  * For watch parties: the room's shared state (`state`, `onstate`, `setState` with compare-and-set)
  * and the server's clock (`serverNow()`), so that every page agrees on what plays and where.
+ * For private rooms, the site's signed token (init's `token` or `tokenProvider`); for big rooms,
+ * presence in batches (`batchedPresence`), with onjoin and onquit called once per name as before.
  *
  * No build step and no dependencies: include it with a plain `<script src="/wschat/js/wschat.js">`.
  *
@@ -46,6 +48,13 @@
    */
   var CLOCK_SAMPLES_KEPT = 8;
   var CLOCK_SAMPLES_USED = 3;
+  /**
+   * Of those, only trips at most this many times as long as the shortest are averaged: a sample's
+   * offset can be off by half its trip, and a long trip is mostly a reply handled late by a busy
+   * page (a page still loading took 90 ms over a sample whose reply came in 7 ms, and the average
+   * of the two was 22 ms off).
+   */
+  var CLOCK_TRIP_SPREAD = 2;
   /** Samples taken right after identifying, this far apart (ms), for a good first estimate. */
   var CLOCK_BURST = 5;
   var CLOCK_BURST_SPACING_MS = 250;
@@ -80,6 +89,14 @@
      * @type {boolean}
      */
     this.resume = true;
+    /**
+     * Ask the server for presence in batches (PROTOCOL.md §15): in a room of thousands, who came
+     * and went arrives every quarter second in one frame instead of one frame per viewer. onjoin
+     * and onquit are called once per name all the same. Set to false before init() for one
+     * join/quit frame per viewer, as the 2013 server sent them.
+     * @type {boolean}
+     */
+    this.batchedPresence = true;
     /** The URL and name given to init(). */
     this.url = null;
     this.name = null;
@@ -130,7 +147,7 @@
   /** A viewer identified in the room. @param {string} who @param {MessageEvent} e */
   WSChat.prototype.onjoin = function (who, e) {};
   /**
-   * The server refused something: `code` is the outcome code (10, 305, 400, 404, 429),
+   * The server refused something: `code` is the outcome code (10, 305, 400, 401, 404, 429),
    * `lastmessage` the last command this client sent.
    * @param {number} code @param {string} message @param {Object} lastmessage
    */
@@ -152,27 +169,65 @@
    * @param {string} url e.g. "ws://host:8080/wschat" (the lobby, as 2013 pages write it),
    *   "ws://host:8080/wschat/wschat" (the same) or "ws://host:8080/wschat/wschat/room"
    * @param {string} name the nickname to claim
-   * @param {boolean} [noretry] true: do not reconnect by itself; left out: as before
+   * @param {boolean|Object} [noretry] true: do not reconnect by itself; left out: as before. May
+   *   also be the options object itself: `init(url, name, {token: t})`
+   * @param {{session: ?Object, token: ?string, tokenProvider: ?function(): Promise<string>,
+   *   noretry: ?boolean}} [options] `session`: what {@link WSChat#session} read on an
+   *   earlier page of this viewer (say, before a reload): resume that session (onresumed) instead
+   *   of identifying, with `state` as it was then; if the server cannot resume it (410) the client
+   *   identifies as `name` (onconnected), as after any failed resume. `token`: the site's signed
+   *   token for a private room, sent with every identify; `tokenProvider`: a function returning a
+   *   Promise of a fresh token, called before each identify (so that a reconnect hours later
+   *   still gets in). A token the server refuses ends in onerror(401, why) and no reconnection;
+   *   a tokenProvider that fails is reported as onerror(401, "No token: …") and asked again on the
+   *   next reconnection, with the usual backoff.
    * @returns {boolean|undefined} false, and nothing done, while a connection is open
    */
-  WSChat.prototype.init = function (url, name, noretry) {
+  WSChat.prototype.init = function (url, name, noretry, options) {
     if (!this.closed) {
       return false;
     }
+    if (noretry !== null && typeof noretry === "object") {
+      options = noretry;
+      noretry = options.noretry;
+    }
+    this._token = options && options.token || null;
+    this._tokenProvider = options && options.tokenProvider || null;
     clearTimeout(this._timer);
     this.url = url;
     this.name = name;
     if (noretry !== undefined) {
       this.noretry = !!noretry;
     }
+    var saved = usableSession(options && options.session);
     this._stopped = false;
     this.retries = 0;
     this._attempts = 0;
-    this._wasIdentified = false;
-    this._session = null;
-    this._last = 0;
+    // A session from an earlier page means this viewer held the name a moment ago: a 305 after a
+    // refused resume is most likely that page's connection, not yet noticed as gone (see 305 below).
+    this._wasIdentified = !!saved;
+    this._session = saved ? saved.token : null;
+    this._last = saved ? saved.last : 0;
+    // A resume replays only the frames after `last`: the state as of that frame comes with it.
+    this.state = saved ? copyOf(saved.state) : {};
     this._open();
   };
+
+  /**
+   * The session this client holds, for a page to keep across a reload (in sessionStorage, as
+   * JSON) and hand back to init(): `token`, `last` (the seq of the last frame processed) and
+   * `state` (chat.state as of that frame); null without a session. It changes with every frame:
+   * read it when the page is left (pagehide). The server keeps a session only for a connection
+   * lost without a close frame, and browsers close a page's sockets with 1001 when it unloads: a
+   * plain reload ends the session and the resume is refused (410); it helps when the connection
+   * had already died (a network change, a sleeping laptop) before the page was reloaded.
+   * @type {?{token: string, last: number, state: Object}}
+   */
+  Object.defineProperty(WSChat.prototype, "session", {
+    get: function () {
+      return this._session ? {token: this._session, last: this._last, state: copyOf(this.state)} : null;
+    }
+  });
 
   /**
    * Sends `message` (any JSON value) to the viewer named `to`.
@@ -233,7 +288,8 @@
   };
 
   /**
-   * The uncertainty of serverNow() in milliseconds (half the best round trip), or Infinity
+   * The uncertainty of serverNow() in milliseconds (half the longest of the round trips it
+   * averages: the shortest recent ones, within twice the shortest), or Infinity
    * before the first round trip.
    * @returns {number}
    */
@@ -334,6 +390,9 @@
       case "join":
         this.onjoin(data.who, e);
         break;
+      case "presence":
+        this._presence(data, e);
+        break;
       case "list":
         this._ledger.answered(function (asked) { return asked.command === "list"; }, data.names, null);
         break;
@@ -371,6 +430,13 @@
       this._flushQueue();
       return;
     }
+    if (!this._identified && data.code === 401) {
+      // The site's token does not admit us: trying again with it cannot help.
+      this._trace("token refused: " + data.message);
+      this.onerror(data.code, data.message, this.lastmessage);
+      this.close();
+      return;
+    }
     if (!this._identified && data.code === 410) {
       // The session is over (too long away, or too much missed): start afresh; the page re-syncs.
       this._trace("session cannot be resumed: identifying afresh");
@@ -396,6 +462,21 @@
         this.onerror(data.code, data.message, failed ? failed.command : this.lastmessage);
       }
     }
+  };
+
+  /** Presence in batches (the server's "presence" frames): onjoin and onquit once per name, as before. */
+  WSChat.prototype._presence = function (data, e) {
+    var self = this;
+    (data.left || []).forEach(function (who) {
+      if (who !== self.name) {
+        self.onquit(who, e);
+      }
+    });
+    (data.joined || []).forEach(function (who) {
+      if (who !== self.name) {
+        self.onjoin(who, e);
+      }
+    });
   };
 
   /**
@@ -498,11 +579,34 @@
   };
 
   WSChat.prototype._identify = function () {
-    this.lastmessage = {command: "identify", name: this.name};
+    var self = this;
+    var command = {command: "identify", name: this.name};
     if (this.resume) {
-      this.lastmessage.resume = true;
+      command.resume = true;
     }
-    this._send(this.lastmessage);
+    if (this.batchedPresence) {
+      command.presence = "batched";
+    }
+    this.lastmessage = command;
+    if (!this._tokenProvider) {
+      if (this._token) {
+        command.token = this._token;
+      }
+      this._send(command);
+      return;
+    }
+    var socket = this._socket;
+    Promise.resolve().then(this._tokenProvider).then(function (token) {
+      command.token = token;
+      if (socket === self._socket && !self._identified) {
+        self._send(command);
+      }
+    }, function (err) {
+      if (socket === self._socket && !self._identified) {
+        self.onerror(401, "No token: " + err, command);
+        socket.close(1000, "no token"); // and try again later (onclose, then the backoff)
+      }
+    });
   };
 
   WSChat.prototype._send = function (command) {
@@ -612,10 +716,10 @@
     return offset === null ? Date.now() : localNow() + offset;
   };
 
-  /** Half the best recent round trip: how far off now() can be. */
+  /** Half the longest round trip averaged in: how far off now() can be. */
   ServerClock.prototype.error = function () {
     var best = this._best();
-    return best.length ? best[0].rtt / 2 : Infinity;
+    return best.length ? best[best.length - 1].rtt / 2 : Infinity;
   };
 
   ServerClock.prototype.offset = function () {
@@ -668,10 +772,14 @@
     }
   };
 
+  /** The samples averaged: the shortest trips, none over CLOCK_TRIP_SPREAD times the shortest. */
   ServerClock.prototype._best = function () {
-    return this._samples.slice().sort(function (a, b) {
+    var shortest = this._samples.slice().sort(function (a, b) {
       return a.rtt - b.rtt;
     }).slice(0, CLOCK_SAMPLES_USED);
+    return shortest.filter(function (sample) {
+      return sample.rtt <= CLOCK_TRIP_SPREAD * shortest[0].rtt;
+    });
   };
 
   /**
@@ -712,6 +820,29 @@
 
   function stateError(outcome) {
     return new StateError(outcome.code, outcome.message, outcome.version);
+  }
+
+  /**
+   * The session handed to init(), if it is one that session (the getter) could have given: a
+   * damaged copy (say, edited in sessionStorage) would be refused with 400 and leave the
+   * connection unidentified, so it is not used and the client identifies instead.
+   */
+  function usableSession(saved) {
+    return saved && typeof saved.token === "string" && saved.token
+        && typeof saved.last === "number" && saved.last >= 0 && Math.floor(saved.last) === saved.last
+        && (saved.state === undefined || (saved.state !== null && typeof saved.state === "object"))
+        ? saved : null;
+  }
+
+  /** A shallow copy of `object` (the entries of chat.state are replaced, never changed); {} for none. */
+  function copyOf(object) {
+    var copy = {};
+    for (var key in object) {
+      if (Object.prototype.hasOwnProperty.call(object, key)) {
+        copy[key] = object[key];
+      }
+    }
+    return copy;
   }
 
   /** A clock that only goes forward (the computer's clock may be set, and wrong). */

@@ -175,6 +175,12 @@ class BrowserIT {
 
             try (ChatClient carol = ChatClient.identified(ws, "carol")) {
                 bob.next("join");
+                // wschat.js asks for presence in batches (PROTOCOL.md §18), and a name that comes and
+                // goes within one batch is in neither list: carol speaks, which brings her join to the
+                // page before her words, so that her leaving is news to it.
+                carol.broadcast("{\"hi\":\"everyone\"}");
+                bob.next("broadcast");
+                awaitCall(page2013, "onbroadcast", "carol");
             }
             assertEquals("carol", bob.next("quit").getString("who"));
             awaitCall(page2013, "onquit", "carol");

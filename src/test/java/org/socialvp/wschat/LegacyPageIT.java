@@ -191,11 +191,20 @@ class LegacyPageIT extends DeployedWarIT {
         awaitState(bob, "bob is back", state -> (Boolean) state.get("connected"));
         awaitNames(bob, "alice", "bob");
         awaitChatLine(bob, "alice: before the reload");
-        awaitState(alice, "alice saw bob leave and come back",
-                state -> List.of("+bob", "-bob", "+bob").equals(state.get("viewerChanges")));
-        awaitNames(alice, "alice", "bob");
         bob.find("#chat-input").sendKeys("after the reload", Keys.ENTER);
         awaitChatLine(alice, "bob: after the reload");
+        // Frames from bob come in order with his leaving and coming back: alice has had all of it.
+        List<String> flap = List.of("+bob", "-bob", "+bob");
+        Object changes = state(alice).get("viewerChanges");
+        if (client.equals("2013")) {
+            assertEquals(flap, changes, "alice saw bob leave and come back");
+        } else {
+            // wschat.js asks for presence in batches (PROTOCOL.md §18): a reload quick enough to leave
+            // and come back within one batch is in neither list, and the others see nothing at all.
+            assertTrue(List.of(flap, List.of("+bob")).contains(changes),
+                    "alice saw bob leave and come back, or, within one batch, nothing: " + changes);
+        }
+        awaitNames(alice, "alice", "bob");
 
         assertEquals(List.of(), state(bob).get("errors"), "bob got his name back at once");
         Stream.of(alice, bob).forEach(LegacyPageIT::assertNoErrors);
