@@ -26,18 +26,23 @@ import java.util.concurrent.TimeUnit;
  * fanout  URL CLIENTS SENDERS RATE SECONDS [SIZE]  broadcast RATE messages/s in total from SENDERS of CLIENTS
  * sweep   URL CLIENTS SENDERS SECONDS RATE...       fanout at each RATE, then the best clean one
  * direct  URL PAIRS SECONDS                         PAIRS ping-pong pairs of direct messages
- * connect URL TOTAL CONCURRENCY                     connect + identify TOTAL clients, CONCURRENCY at a time
+ * connect URL TOTAL CONCURRENCY [ROOM_SIZE]         connect + identify TOTAL clients, CONCURRENCY at a time, each
+ *                                                   dropped once identified (churn); with a room size, they stay,
+ *                                                   in rooms URL/connect-0, URL/connect-1, ... of that many
  * idle    URL COUNT [SERVER_PID [ROOM_SIZE [LIMIT]]] hold COUNT identified connections; with a pid, RSS and (for a
  *                                                   JVM) live heap per connection after full collections; with a room
  *                                                   size, in rooms URL/idle-0, URL/idle-1, ... of that many; then one
- *                                                   message of LIMIT + 1 bytes (default 2 MiB + 1) must be closed 1009
+ *                                                   message of LIMIT + 1 bytes (default 2 MiB + 1) must be closed 1009;
+ *                                                   with -Dbench.holdSeconds=N, then held N seconds (pings answered)
+ *                                                   and measured again
  * </pre>
  *
  * URL may be several, separated by commas (the servers of a cluster): the clients are dealt out
  * to them in turn, so a room is split evenly and so are the senders and the ping-pong pairs.
  *
  * With {@code -Dbench.resume=true} every client identifies with {@code "resume":true}, so that the
- * server numbers and keeps every frame for it.
+ * server numbers and keeps every frame for it; with {@code -Dbench.batchedPresence=true} it asks for
+ * {@code "presence":"batched"}, so that it gets joins and quits in batches instead of one by one.
  *
  * Every mode prints one JSON line per measurement. A clean fan-out run is one with no loss, no
  * connection closed and a p99 latency of at most 50 ms.
@@ -47,6 +52,10 @@ public final class LoadGenerator {
     private static final byte[] NO_MASK = {0, 0, 0, 0};
     /** {@code -Dbench.resume=true}: every client asks for a resumable session (PROTOCOL.md §9). */
     private static final boolean RESUMABLE = Boolean.getBoolean("bench.resume");
+    /** {@code -Dbench.batchedPresence=true}: every client asks for presence in batches (PROTOCOL.md §15). */
+    private static final boolean BATCHED_PRESENCE = Boolean.getBoolean("bench.batchedPresence");
+    /** {@code -Dbench.holdSeconds=N}: the idle mode holds its connections N seconds more, then measures again. */
+    private static final int HOLD_SECONDS = Integer.getInteger("bench.holdSeconds", 0);
     private static final byte[] T_KEY = "\"t\":".getBytes(StandardCharsets.US_ASCII);
 
     /** The servers; client {@code i} connects to {@code servers[i % servers.size()]}. */
@@ -71,7 +80,7 @@ public final class LoadGenerator {
             case "fanout" -> load.fanout(n[0], n[1], n[2], n[3], n.length > 4 ? n[4] : 100);
             case "sweep" -> load.sweep(n[0], n[1], n[2], Arrays.copyOfRange(n, 3, n.length));
             case "direct" -> load.direct(n[0], n[1]);
-            case "connect" -> load.connect(n[0], n[1]);
+            case "connect" -> load.connect(n[0], n[1], n.length > 2 ? n[2] : 0);
             case "idle" -> load.idle(n[0], n.length > 1 ? n[1] : 0, n.length > 2 ? n[2] : 0,
                     n.length > 3 ? n[3] : 2 * 1024 * 1024);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
@@ -192,28 +201,36 @@ public final class LoadGenerator {
                 pairs, seconds, latencies.count(), latencies.count() / elapsed, closedEarly, latencies.percentiles());
     }
 
-    private void connect(int total, int concurrency) throws IOException {
+    private void connect(int total, int concurrency, int roomSize) throws IOException {
         int[] started = {0};
         int[] done = {0};
+        List<Conn> staying = new ArrayList<>();
         Latencies latencies = new Latencies();
         double start = millisNow();
         while (done[0] < total) {
             while (started[0] - done[0] < concurrency && started[0] < total) {
-                Conn c = open("c" + started[0], server(started[0]), basePath(server(started[0])));
+                URI server = server(started[0]);
+                String path = roomSize > 0 ? basePath(server) + "/connect-" + started[0] / roomSize : basePath(server);
+                Conn c = open("c" + started[0] + "_" + ProcessHandle.current().pid(), server, path);
                 double opened = millisNow();
                 c.onIdentified = conn -> {
                     latencies.add(millisNow() - opened);
                     done[0]++;
-                    conn.reset();
+                    if (roomSize > 0) {
+                        staying.add(conn);
+                    } else {
+                        conn.reset();
+                    }
                 };
                 started[0]++;
             }
             poll(5);
         }
         double elapsed = (millisNow() - start) / 1000;
-        System.out.printf(Locale.ROOT, "{\"mode\":\"connect\",\"total\":%d,\"concurrency\":%d,"
+        System.out.printf(Locale.ROOT, "{\"mode\":\"connect\",\"total\":%d,\"concurrency\":%d,\"room_size\":%d,"
                         + "\"connects_per_s\":%.0f,\"closed\":%d,\"latency_ms\":%s}%n",
-                total, concurrency, total / elapsed, closedEarly, latencies.percentiles());
+                total, concurrency, roomSize, total / elapsed, closedEarly, latencies.percentiles());
+        staying.forEach(Conn::reset);
     }
 
     /**
@@ -228,12 +245,24 @@ public final class LoadGenerator {
         drainFor(2000);
         long after = serverPid > 0 ? rssAfterGc(serverPid) : 0;
         long heapAfter = serverPid > 0 ? liveHeapKib(serverPid) : 0;
+        int open = count - closedEarly;
         boolean limitEnforced = oversizeIsRefused(conns.get(count - 1), messageLimit);
         System.out.printf(Locale.ROOT, "{\"mode\":\"idle\",\"connections\":%d,\"open\":%d,\"rss_before_kib\":%d,"
                         + "\"rss_after_kib\":%d,\"kib_per_connection\":%.1f,\"heap_before_kib\":%d,\"heap_after_kib\":%d,"
                         + "\"heap_kib_per_connection\":%.1f,\"message_limit_enforced\":%b,\"room_size\":%d}%n",
-                count, count - closedEarly, before, after, (after - before) / (double) count, heapBefore, heapAfter,
+                count, open, before, after, (after - before) / (double) count, heapBefore, heapAfter,
                 (heapAfter - heapBefore) / (double) count, limitEnforced, roomSize);
+        if (HOLD_SECONDS > 0) {
+            int closedBeforeHold = closedEarly;
+            drainFor(HOLD_SECONDS * 1000.0);
+            long heldRss = serverPid > 0 ? rssAfterGc(serverPid) : 0;
+            long heldHeap = serverPid > 0 ? liveHeapKib(serverPid) : 0;
+            int held = count - 1;
+            System.out.printf(Locale.ROOT, "{\"mode\":\"idle-held\",\"held_seconds\":%d,\"closed_during_hold\":%d,"
+                            + "\"kib_per_connection\":%.1f,\"heap_kib_per_connection\":%.1f}%n",
+                    HOLD_SECONDS, closedEarly - closedBeforeHold, (heldRss - before) / (double) held,
+                    (heldHeap - heapBefore) / (double) held);
+        }
         conns.forEach(Conn::reset);
     }
 
@@ -560,7 +589,8 @@ public final class LoadGenerator {
             } else if (opcode == 0x1) {
                 if (state == 1) {
                     state = 2;
-                    sendText("{\"command\":\"identify\",\"name\":\"" + name + "\"" + (RESUMABLE ? ",\"resume\":true}" : "}"));
+                    sendText("{\"command\":\"identify\",\"name\":\"" + name + "\"" + (RESUMABLE ? ",\"resume\":true" : "")
+                            + (BATCHED_PRESENCE ? ",\"presence\":\"batched\"}" : "}"));
                 } else if (state == 2) {
                     state = 3;
                     onIdentified.accept(this);

@@ -19,8 +19,14 @@ import org.socialvp.wschat.outbox.Frame;
 final class ResumeBuffer {
 
     private final long maxBytes;
-    private final ArrayDeque<Frame.Numbered> kept = new ArrayDeque<>();
-    private long nextSeq = 1;
+    /**
+     * The kept frames' shared bodies, oldest first; the one at index {@code i} is numbered
+     * {@code firstKept + i}. Only the bodies are kept, never a numbered copy: a viewer's kept
+     * frames then add no objects of their own to the heap (a busy room keeps hundreds of thousands
+     * across its viewers, and objects that live that long are what make a collector work).
+     */
+    private final ArrayDeque<Frame.Encoded> kept = new ArrayDeque<>();
+    private long firstKept = 1;
     private long bytes;
 
     ResumeBuffer(long maxBytes) {
@@ -29,20 +35,25 @@ final class ResumeBuffer {
 
     /** Numbers {@code frame} as the next of the stream and keeps it. */
     Frame.Numbered add(Frame.Encoded frame) {
-        Frame.Numbered numbered = Frame.Numbered.of(frame, nextSeq++);
-        kept.addLast(numbered);
+        Frame.Numbered numbered = Frame.Numbered.of(frame, nextSeq());
+        kept.addLast(frame);
         bytes += numbered.size();
         while (bytes > maxBytes) {
-            bytes -= kept.removeFirst().size();
+            dropOldest();
         }
         return numbered;
     }
 
     /** The client has every frame up to {@code seq}: they need not be kept. */
     void acknowledged(long seq) {
-        while (!kept.isEmpty() && kept.peekFirst().seq() <= seq) {
-            bytes -= kept.removeFirst().size();
+        while (!kept.isEmpty() && firstKept <= seq) {
+            dropOldest();
         }
+    }
+
+    private void dropOldest() {
+        bytes -= Frame.Numbered.sizeOf(kept.removeFirst(), firstKept);
+        firstKept++;
     }
 
     /**
@@ -51,25 +62,27 @@ final class ResumeBuffer {
      * no longer kept.
      */
     List<Frame.Numbered> after(long last) {
-        if (last > lastSeq()) {
-            return null;
-        }
-        long firstKept = kept.isEmpty() ? nextSeq : kept.peekFirst().seq();
-        if (last + 1 < firstKept) {
+        if (last > lastSeq() || last + 1 < firstKept) {
             return null;
         }
         List<Frame.Numbered> missed = new ArrayList<>();
-        for (Frame.Numbered frame : kept) {
-            if (frame.seq() > last) {
-                missed.add(frame);
+        long seq = firstKept;
+        for (Frame.Encoded frame : kept) {
+            if (seq > last) {
+                missed.add(Frame.Numbered.of(frame, seq));
             }
+            seq++;
         }
         return missed;
     }
 
     /** The number of the last frame of the stream, 0 before the first. */
     long lastSeq() {
-        return nextSeq - 1;
+        return nextSeq() - 1;
+    }
+
+    private long nextSeq() {
+        return firstKept + kept.size();
     }
 
     /** Bytes kept. */
@@ -79,6 +92,6 @@ final class ResumeBuffer {
 
     /** Whether {@code frame} can be added without dropping a kept frame. */
     boolean fits(Frame.Encoded frame) {
-        return bytes + Frame.Numbered.sizeOf(frame, nextSeq) <= maxBytes;
+        return bytes + Frame.Numbered.sizeOf(frame, nextSeq()) <= maxBytes;
     }
 }
