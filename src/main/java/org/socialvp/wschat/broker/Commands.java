@@ -196,7 +196,9 @@ final class Commands {
     private void list(Client client) {
         Room room = client.room();
         if (client.batchedPresence()) {
-            presence.flush(room); // so that its view so far, and this list, agree
+            // What was pending, then the names as of that batch, in one step (see PresenceLog).
+            presence.flushAndList(client, directory.names(room.name()).orElse(null));
+            return;
         }
         delivery.to(client, frames.encode(new Event.NameList(
                 directory.names(room.name()).orElseGet(room::sortedNames))));

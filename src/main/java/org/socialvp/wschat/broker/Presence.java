@@ -1,5 +1,6 @@
 package org.socialvp.wschat.broker;
 
+import java.util.List;
 import org.socialvp.wschat.cluster.NameDirectory;
 import org.socialvp.wschat.outbox.Frame;
 import org.socialvp.wschat.protocol.Event;
@@ -89,6 +90,18 @@ final class Presence {
     void flush(Room room) {
         Delivery.Batch batch = delivery.batch();
         room.presence().flush(room, frames, batch);
+        batch.send();
+    }
+
+    /**
+     * Answers the {@code list} of {@code asker}, a batched viewer: what was pending first, then the
+     * names as of that batch ({@code names} if the cluster's directory gave them), queued in one
+     * step so that the next batch comes after the answer and applies to it exactly.
+     */
+    void flushAndList(Client asker, List<String> names) {
+        Room room = asker.room();
+        Delivery.Batch batch = delivery.batch();
+        room.presence().flushAndList(room, frames, batch, asker, names);
         batch.send();
     }
 

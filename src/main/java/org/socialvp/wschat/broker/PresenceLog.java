@@ -33,6 +33,14 @@ final class PresenceLog {
     private final Map<Client, Integer> arrivals = new HashMap<>();
     /** Names whose arrival the batched viewers have not been told yet: a frame from one must wait. */
     private final Set<String> untold = new HashSet<>();
+    /**
+     * How many viewers hold each name as the changes recorded so far have it — a count, as one
+     * viewer's release of a name and another's claim of it may be recorded in either order. Kept
+     * whether or not batched viewers are there: it is what {@code list} answers them, so that the
+     * next batch applies to the answer exactly (the room's own map runs ahead of the changes
+     * recorded here, by the claims and releases whose change is still on its way).
+     */
+    private final Map<String, Integer> holders = new HashMap<>();
     /** How many batched viewers the room holds; changes are recorded only while there is one. */
     private int batchedViewers;
     /** Whether changes wait for a batch; read without the lock on the message path. */
@@ -40,6 +48,7 @@ final class PresenceLog {
 
     /** {@code name} joined ({@code true}) or left the room. */
     synchronized void changed(String name, boolean joined) {
+        holders.merge(name, joined ? 1 : -1, (held, change) -> held + change == 0 ? null : held + change);
         if (batchedViewers == 0) {
             return;
         }
@@ -111,6 +120,28 @@ final class PresenceLog {
         arrivals.clear();
         untold.clear();
         pending = false;
+    }
+
+    /**
+     * {@link #flush}, then the answer to {@code asker}'s {@code list} queued on {@code out} in the
+     * same step — so that no later batch can reach it before the answer: {@code names} if the
+     * cluster's directory gave them, else the room's names as the changes recorded up to this
+     * batch have them, sorted, to which every later presence frame applies exactly.
+     */
+    synchronized void flushAndList(Room room, Frames frames, Delivery.Batch out, Client asker, List<String> names) {
+        flush(room, frames, out);
+        List<String> answer = names;
+        if (answer == null) {
+            List<String> held = new ArrayList<>();
+            holders.forEach((name, count) -> {
+                if (count > 0) {
+                    held.add(name);
+                }
+            });
+            held.sort(null);
+            answer = held;
+        }
+        out.to(asker, frames.encode(new Event.NameList(answer)));
     }
 
     /**
