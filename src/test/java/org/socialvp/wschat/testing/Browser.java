@@ -106,6 +106,26 @@ public final class Browser implements AutoCloseable {
                 .collect(Collectors.toList());
     }
 
+    /**
+     * Runs {@code script} in every document this browser loads from now on, before the page's own
+     * scripts (Chromium's {@code Page.addScriptToEvaluateOnNewDocument}): to change what a page
+     * finds, such as its clock, from its first line on.
+     */
+    public void beforeEveryPage(String script) {
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", script));
+    }
+
+    /** Makes the page's viewport {@code width} × {@code height} CSS pixels, as a phone's (touch, device-width) when {@code mobile}. */
+    public void viewport(int width, int height, boolean mobile) {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", height, "deviceScaleFactor", mobile ? 3 : 1, "mobile", mobile));
+    }
+
+    /** Reloads the page, as the browser's reload button does, and waits for it to load. */
+    public void reload() {
+        driver.navigate().refresh();
+    }
+
     /** The video's state as the page sees it. */
     public Map<String, Object> video() {
         return script("var v = document.getElementById('video');"
