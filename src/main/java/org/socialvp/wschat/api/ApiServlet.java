@@ -19,8 +19,8 @@ import org.socialvp.wschat.protocol.CommandDecoder;
 /**
  * The server API under {@code /wschat/api/} (PROTOCOL.md §13), for the site's own backend:
  * checks the bearer key, finds the call from the method and path, answers JSON — the call's
- * answer or {@code {"error":…}} with the status that says why. Registered by the lifecycle only
- * when {@code wschat.apiKey} is set; otherwise the path is a plain 404.
+ * answer or {@code {"error":…}} with the status that says why. Without {@code wschat.apiKey}
+ * the API is off: every request, whatever its method and key, is answered 404 saying so.
  *
  * <p>The key is compared in constant time: both sides are hashed (so their lengths do not show)
  * and the hashes compared with {@link MessageDigest#isEqual}.
@@ -31,6 +31,7 @@ public class ApiServlet extends HttpServlet {
     private final transient Metrics metrics;
     private final transient JsonProvider json;
     private final transient CommandDecoder decoder;
+    /** The SHA-256 of {@code wschat.apiKey}; {@code null} when it is not set and the API is off. */
     private final byte[] keyHash;
     private final int maxBodyBytes;
 
@@ -39,7 +40,7 @@ public class ApiServlet extends HttpServlet {
         this.metrics = broker.metrics();
         this.json = json;
         this.decoder = new CommandDecoder(json, broker.settings().maxJsonDepth());
-        this.keyHash = sha256(broker.settings().apiKey().value());
+        this.keyHash = broker.settings().apiEnabled() ? sha256(broker.settings().apiKey().value()) : null;
         this.maxBodyBytes = broker.settings().maxMessageBytes();
     }
 
@@ -48,6 +49,9 @@ public class ApiServlet extends HttpServlet {
         int status = HttpServletResponse.SC_OK;
         JsonObject answer;
         try {
+            if (keyHash == null) {
+                throw new ApiError(HttpServletResponse.SC_NOT_FOUND, "The server API is off: wschat.apiKey is not set");
+            }
             authorize(request.getHeader("Authorization"));
             answer = call(ApiRequest.of(request));
         } catch (ApiError refused) {

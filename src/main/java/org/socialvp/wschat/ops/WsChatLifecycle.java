@@ -95,9 +95,8 @@ public class WsChatLifecycle implements ServletContextListener {
             context.addServlet("wschat-status", new StatusServlet(broker, json)).addMapping("/status");
             context.addServlet("wschat-metrics", new MetricsServlet(new PrometheusMetrics(broker))).addMapping("/metrics");
         }
-        if (settings.apiEnabled()) {
-            context.addServlet("wschat-api", new ApiServlet(broker, json)).addMapping("/api/*");
-        }
+        // Also when the API is off (no wschat.apiKey): then it answers every method 404 saying so.
+        context.addServlet("wschat-api", new ApiServlet(broker, json)).addMapping("/api/*");
         LOG.log(Level.INFO, () -> "WSChat started: " + settings + "; JSON-P provider " + json.getClass().getName()
                 + " from " + json.getClass().getProtectionDomain().getCodeSource());
     }
