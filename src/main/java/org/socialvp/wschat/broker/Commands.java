@@ -196,8 +196,8 @@ final class Commands {
     private void list(Client client) {
         Room room = client.room();
         if (client.batchedPresence()) {
-            // What was pending, then the names as of that batch, in one step (see PresenceLog).
-            presence.flushAndList(client, directory.names(room.name()).orElse(null));
+            // Its next presence frame then tells what changed after this answer (see PresenceLog).
+            presence.list(client, directory.names(room.name()).orElse(null));
             return;
         }
         delivery.to(client, frames.encode(new Event.NameList(

@@ -89,19 +89,18 @@ final class Presence {
     /** Sends the room's batched viewers what changed since their last presence frame. */
     void flush(Room room) {
         Delivery.Batch batch = delivery.batch();
-        room.presence().flush(room, frames, batch);
+        room.presence().flush(frames, batch);
         batch.send();
     }
 
     /**
-     * Answers the {@code list} of {@code asker}, a batched viewer: what was pending first, then the
-     * names as of that batch ({@code names} if the cluster's directory gave them), queued in one
-     * step so that the next batch comes after the answer and applies to it exactly.
+     * Answers the {@code list} of {@code asker}, a batched viewer: the room's names ({@code names}
+     * if the cluster's directory gave them), and its next presence frame tells what changed after
+     * them (see {@link PresenceLog#list}).
      */
-    void flushAndList(Client asker, List<String> names) {
-        Room room = asker.room();
+    void list(Client asker, List<String> names) {
         Delivery.Batch batch = delivery.batch();
-        room.presence().flushAndList(room, frames, batch, asker, names);
+        asker.room().presence().list(frames, batch, asker, names);
         batch.send();
     }
 

@@ -29,7 +29,10 @@ final class PresenceLog {
     }
 
     private final List<Change> changes = new ArrayList<>();
-    /** Batched viewers that arrived since the last batch: where the changes start for them. */
+    /**
+     * Batched viewers that arrived, or were answered a {@code list}, since the last batch: where
+     * the changes start for them.
+     */
     private final Map<Client, Integer> arrivals = new HashMap<>();
     /** Names whose arrival the batched viewers have not been told yet: a frame from one must wait. */
     private final Set<String> untold = new HashSet<>();
@@ -41,15 +44,20 @@ final class PresenceLog {
      * recorded here, by the claims and releases whose change is still on its way).
      */
     private final Map<String, Integer> holders = new HashMap<>();
-    /** How many batched viewers the room holds; changes are recorded only while there is one. */
-    private int batchedViewers;
+    /**
+     * The room's batched viewers, from the step that records their arrival on: those, and only
+     * those, get presence frames (a viewer whose name is claimed but whose arrival is not yet
+     * recorded must not get a batch of changes from before it came). Changes are recorded only
+     * while there is one.
+     */
+    private final Set<Client> batched = new HashSet<>();
     /** Whether changes wait for a batch; read without the lock on the message path. */
     private volatile boolean pending;
 
     /** {@code name} joined ({@code true}) or left the room. */
     synchronized void changed(String name, boolean joined) {
         holders.merge(name, joined ? 1 : -1, (held, change) -> held + change == 0 ? null : held + change);
-        if (batchedViewers == 0) {
+        if (batched.isEmpty()) {
             return;
         }
         changes.add(new Change(name, joined));
@@ -68,14 +76,25 @@ final class PresenceLog {
      */
     synchronized void arrived(Client viewer, String name) {
         changed(name, true);
-        batchedViewers++;
+        batched.add(viewer);
         arrivals.put(viewer, changes.size());
     }
 
     /** A batched viewer left the room for good. */
     synchronized void departed(Client viewer) {
-        batchedViewers--;
+        batched.remove(viewer);
         arrivals.remove(viewer);
+    }
+
+    /** A batched viewer's session moved from connection {@code from} to {@code to} (a resume): its view goes on there. */
+    synchronized void moved(Client from, Client to) {
+        if (batched.remove(from)) {
+            batched.add(to);
+            Integer arrival = arrivals.remove(from);
+            if (arrival != null) {
+                arrivals.put(to, arrival);
+            }
+        }
     }
 
     /** Whether a frame from {@code name} must wait for a batch that tells its arrival first. */
@@ -94,16 +113,13 @@ final class PresenceLog {
     }
 
     /** Queues on {@code out} every batched viewer's presence frame, if it has news, and starts a new batch. */
-    synchronized void flush(Room room, Frames frames, Delivery.Batch out) {
+    synchronized void flush(Frames frames, Delivery.Batch out) {
         if (!pending) {
             return;
         }
         Event.PresenceBatch everyone = since(0);
         Frame.Encoded shared = everyone == null ? null : frames.encode(everyone);
-        for (Client viewer : room.identified()) {
-            if (!viewer.batchedPresence()) {
-                continue;
-            }
+        for (Client viewer : batched) {
             Integer arrival = arrivals.get(viewer);
             if (arrival == null) {
                 if (shared != null) {
@@ -123,23 +139,27 @@ final class PresenceLog {
     }
 
     /**
-     * {@link #flush}, then the answer to {@code asker}'s {@code list} queued on {@code out} in the
-     * same step — so that no later batch can reach it before the answer: {@code names} if the
-     * cluster's directory gave them, else the room's names as the changes recorded up to this
-     * batch have them, sorted, to which every later presence frame applies exactly.
+     * The answer to batched viewer {@code asker}'s {@code list}, queued on {@code out}: the room's
+     * names as the recorded changes have them ({@code names} instead, if the cluster's directory
+     * gave them), sorted. From then on the asker's view starts at the answer, as a newcomer's starts
+     * at its 300: its next presence frame tells only what changed after it, so that applying it to
+     * the answer gives the room exactly. The batch stays pending for everyone else: in a filling
+     * room a list costs one frame, not one to every batched viewer. Under this lock, so that no
+     * batch can come between the answer and the new starting point.
      */
-    synchronized void flushAndList(Room room, Frames frames, Delivery.Batch out, Client asker, List<String> names) {
-        flush(room, frames, out);
+    synchronized void list(Frames frames, Delivery.Batch out, Client asker, List<String> names) {
         List<String> answer = names;
         if (answer == null) {
-            List<String> held = new ArrayList<>();
-            holders.forEach((name, count) -> {
-                if (count > 0) {
-                    held.add(name);
+            answer = new ArrayList<>();
+            for (Map.Entry<String, Integer> held : holders.entrySet()) {
+                if (held.getValue() > 0) {
+                    answer.add(held.getKey());
                 }
-            });
-            held.sort(null);
-            answer = held;
+            }
+            answer.sort(null);
+        }
+        if (batched.contains(asker)) {
+            arrivals.put(asker, changes.size());
         }
         out.to(asker, frames.encode(new Event.NameList(answer)));
     }

@@ -112,6 +112,7 @@ final class Sessions {
             return refuse(session);
         }
         client.room().takeOver(name, previous, client);
+        client.room().presence().moved(previous, client);
         client.outbox().pump();
         LOG.log(Level.DEBUG, () -> client + " resumed the session of " + previous + " after frame " + last);
         if (previous.isGone()) {

@@ -104,7 +104,7 @@ class PresenceLogTest {
 
     private void flush() {
         Delivery.Batch batch = delivery.batch();
-        log.flush(room, frames, batch);
+        log.flush(frames, batch);
         batch.send();
     }
 
@@ -322,36 +322,47 @@ class PresenceLogTest {
     }
 
     /** {@code asker}'s list answered as {@link Presence} does on a single server; returns the names it got. */
-    private List<String> flushAndList(Member asker) {
+    private List<String> list(Member asker) {
         Delivery.Batch batch = delivery.batch();
-        log.flushAndList(room, frames, batch, asker.client(), null);
+        log.list(frames, batch, asker.client(), null);
         batch.send();
         List<String> got = asker.frames();
-        JsonObject answer = parse(got.remove(got.size() - 1));
+        assertEquals(1, got.size(), () -> "the answer alone: " + got);
+        JsonObject answer = parse(got.get(0));
         assertEquals("list", answer.getString("type"), answer::toString);
         asker.peer().drain(); // already taken
-        pendingBeforeAnswer = got;
         return names(answer, "names");
     }
 
-    /** The frames {@code asker} got before its last list answer. */
-    private List<String> pendingBeforeAnswer;
+    @Test
+    void aListAnswerIsTheRoomAsRecordedAndTheNextBatchTellsTheAskerOnlyWhatCameAfterIt() {
+        Member alice = arrives("alice");
+        Member bob = arrives("bob");
+        joins("carol");
+        Member dave = connect(false);
+        claim(dave, "dave"); // in the room's map already, its change still on its way
+        assertEquals(List.of("alice", "bob", "carol"), list(alice), "what is recorded, pending or not");
+        log.changed("dave", true);
+        flush();
+        assertGot(alice, List.of("dave"), List.of()); // carol came before its answer
+        assertGot(bob, List.of("carol", "dave"), List.of()); // the others' batch is as it was
+        assertEquals(List.of("alice", "bob", "carol", "dave"), list(alice));
+        leaves(dave);
+        joins("erin");
+        leaves(joins("frank")); // came and went: in neither
+        flush();
+        assertGot(alice, List.of("erin"), List.of("dave"));
+        assertGot(bob, List.of("erin"), List.of("dave"));
+    }
 
     @Test
-    void aListAnswerIsTheNamesAsOfItsBatchSoThatTheNextBatchAppliesToItExactly() {
+    void aListSendsNothingToTheOthersAndLeavesTheirBatchPending() {
         Member alice = arrives("alice");
-        joins("bob");
-        Member carol = connect(false);
-        claim(carol, "carol"); // in the room's map already, its change still on its way
-        assertEquals(List.of("alice", "bob"), flushAndList(alice));
-        assertEquals(1, pendingBeforeAnswer.size(), "what was pending comes first");
-        assertEquals(List.of("bob"), names(parse(pendingBeforeAnswer.get(0)), "joined"));
-        log.changed("carol", true);
-        leaves(carol); // came and went within the next batch: in neither its list nor the answer
-        flush();
-        assertNothing(alice);
-        assertEquals(List.of("alice", "bob"), flushAndList(alice));
-        assertEquals(List.of(), pendingBeforeAnswer);
+        Member bob = arrives("bob");
+        joins("carol");
+        assertEquals(List.of("alice", "bob", "carol"), list(alice));
+        assertNothing(bob);
+        assertTrue(log.pending());
     }
 
     @Test
@@ -365,8 +376,9 @@ class PresenceLogTest {
         claim(other, "bob");
         log.changed("bob", true); // the new holder's change first
         log.changed("bob", false);
-        assertEquals(List.of("alice", "bob"), flushAndList(alice));
-        assertEquals(List.of(), pendingBeforeAnswer, "nothing changed");
+        assertEquals(List.of("alice", "bob"), list(alice));
+        flush();
+        assertNothing(alice);
     }
 
     private Viewer batched(String name) throws InterruptedException {
@@ -403,14 +415,19 @@ class PresenceLogTest {
     }
 
     @Test
-    void throughTheCommandsListSendsWhatWasPendingFirst() throws Exception {
+    void throughTheCommandsListAnswersTheRoomAndTheNextFrameTellsOnlyWhatCameAfter() throws Exception {
         startBroker();
         Viewer carol = batched("carol");
+        Viewer erin = batched("erin");
         Viewer.identified(broker, "premiere", "dave");
         carol.send("{\"command\":\"list\"}");
-        assertEquals(List.of("dave"), names(carol.next("presence"), "joined"));
-        assertEquals("[\"carol\",\"dave\"]", carol.next("list").get("names").toString());
-        carol.send("{\"command\":\"list\"}");
-        assertEquals("[\"carol\",\"dave\"]", carol.next("list").get("names").toString(), "no news, no frame");
+        assertEquals("[\"carol\",\"dave\",\"erin\"]", carol.next("list").get("names").toString());
+        assertTrue(erin.peer().drain().isEmpty(), "carol's list sends erin nothing");
+        Viewer frank = Viewer.identified(broker, "premiere", "frank");
+        frank.send("{\"command\":\"broadcast\",\"message\":\"hi\"}"); // frank is news: the batch goes first
+        assertEquals(List.of("frank"), names(carol.next("presence"), "joined"));
+        assertEquals("frank", carol.next("broadcast").getString("from"));
+        assertEquals(List.of("dave", "frank"), names(erin.next("presence"), "joined"));
+        assertEquals("frank", erin.next("broadcast").getString("from"));
     }
 }
