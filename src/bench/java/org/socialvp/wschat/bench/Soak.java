@@ -113,7 +113,9 @@ import java.util.stream.Stream;
  * <p>Every minute the server is sampled: live heap after full collections, threads (those of the
  * connector's worker pool, {@code http-nio-PORT-exec-N}, counted apart: Tomcat grows that pool up
  * to {@code maxThreads} in bursts and lets a thread go only after 60 s without work), resident
- * memory, open files, CPU, {@code /status}, and new WARNING/SEVERE lines in the log (all printed).
+ * memory, open files, CPU, {@code /status}, and new WARNING/SEVERE lines in the log (all printed;
+ * Tomcat's own warning for a batched write into a connection the client reset, which the churn's
+ * resets provoke, is counted apart as {@code reset_flush_warnings}).
  * At the end, after the traffic has drained, everything is closed and the server sampled once
  * more. Flat means: the mean of the last five samples after warm-up (two minutes; one in a run
  * under ten minutes) no more than 10 % (or 4 MiB, one outbox's bound) above the first five for
@@ -1504,6 +1506,7 @@ public final class Soak {
         private final List<String> warningLines = new ArrayList<>();
         private final Tally infoCloses = new Tally();
         private int warningsTotal;
+        private int resetFlushWarnings;
         private Thread thread;
 
         Sampler(long pid, List<Path> logs, String statusUrl, int histogramLines) {
@@ -1651,6 +1654,14 @@ public final class Soak {
 
         private static final Pattern LEVEL = Pattern.compile("^\\S+ \\S+ (WARNING|SEVERE) ");
         private static final Pattern SERVER_CLOSE = Pattern.compile(" INFO .* closed (\\d{4}): (.*)$");
+        /**
+         * Tomcat's own warning when a batched write meets a connection the client has reset: it
+         * closes the session and, flushing the batch on close, fails again and logs it (at WARNING,
+         * with a stack trace) — provoked by the soak's resets, counted apart from the warnings that fail it.
+         */
+        private static final Pattern RESET_FLUSH = Pattern.compile(
+                "WARNING .*org\\.apache\\.tomcat\\.websocket\\.WsSession\\.(doClose|onClose) Failed to flush batched messages on session close");
+        private static final Pattern RESET_CAUSE = Pattern.compile("IOException: (java\\.io\\.IOException: )?(Connection reset by peer|Broken pipe)");
 
         /** New WARNING and SEVERE lines since the last look (printed), and the server's own close notices (INFO) counted. */
         private int scanLogs() {
@@ -1669,8 +1680,13 @@ public final class Soak {
                         end--; // leave a line being written for next time
                     }
                     offsets[i] += end;
-                    for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
-                        if (LEVEL.matcher(line).find() || line.startsWith("Exception in thread")
+                    String[] lines = new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n");
+                    for (int l = 0; l < lines.length; l++) {
+                        String line = lines[l];
+                        if (RESET_FLUSH.matcher(line).find() && l + 1 < lines.length
+                                && RESET_CAUSE.matcher(lines[l + 1]).find()) {
+                            resetFlushWarnings++; // provoked: a batch written into a connection the client reset
+                        } else if (LEVEL.matcher(line).find() || line.startsWith("Exception in thread")
                                 || line.contains("OutOfMemoryError")) {
                             found++;
                             if (warningLines.size() < 50) {
@@ -1854,6 +1870,7 @@ public final class Soak {
                 .add("pool_threads_max", poolMax));
         o.add("server_log", JSON.createObjectBuilder()
                 .add("warnings", warnings)
+                .add("reset_flush_warnings", sampler.resetFlushWarnings)
                 .add("warning_lines", strings(sampler.warningLines))
                 .add("closes_logged", sampler.infoCloses.json()));
         o.add("generator", JSON.createObjectBuilder()
