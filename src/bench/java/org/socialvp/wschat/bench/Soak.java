@@ -784,6 +784,14 @@ public final class Soak {
                 }
             }
             case "join" -> tally.inc("joins_seen");
+            case "state" -> {
+                // Room state (PROTOCOL.md §10): only the hostile clients write it (the corpus holds
+                // state commands), and a newcomer of their room is sent what they left after its 300.
+                if (r.checked && !(event.get("key") instanceof JsonString && event.get("version") instanceof JsonNumber)) {
+                    violation("unparseable", r + " got a state frame without key or version: " + abbreviate(event.toString()));
+                }
+                tally.inc("state_frames_seen");
+            }
             case "list" -> list(r, event);
             case "outcome" -> outcome(r, event, text);
             default -> {
@@ -1811,7 +1819,8 @@ public final class Soak {
                 "connect_failures", "names_not_released", "identify_refused", "no_init", "close_not_answered")) {
             healthy.add(key, tally.get(key));
         }
-        healthy.add("quits_seen", tally.get("quits_seen")).add("joins_seen", tally.get("joins_seen"));
+        healthy.add("quits_seen", tally.get("quits_seen")).add("joins_seen", tally.get("joins_seen"))
+                .add("state_frames_seen", tally.get("state_frames_seen"));
         healthy.add("latency", latencyAll.json()
                 .add("worst", worstLatencyDetail)
                 .add("by_minute", strings(latencyByMinute)));
