@@ -115,6 +115,9 @@ final class Presence {
     }
 
     private void toUnbatched(Room room, Client except, Frame.Encoded frame) {
+        if (room.identifiedCount() <= room.presence().batchedCount()) {
+            return; // a premiere of batched viewers: nobody to tell one by one, no need to look at each
+        }
         for (Client recipient : room.identified()) {
             if (recipient != except && !recipient.batchedPresence()) {
                 delivery.to(recipient, frame);

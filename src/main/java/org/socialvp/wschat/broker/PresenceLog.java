@@ -51,6 +51,8 @@ final class PresenceLog {
      * while there is one.
      */
     private final Set<Client> batched = new HashSet<>();
+    /** {@code batched.size()}, read without the lock: whether a room has anyone to send single events to. */
+    private volatile int batchedCount;
     /** Whether changes wait for a batch; read without the lock on the message path. */
     private volatile boolean pending;
 
@@ -77,12 +79,14 @@ final class PresenceLog {
     synchronized void arrived(Client viewer, String name) {
         changed(name, true);
         batched.add(viewer);
+        batchedCount = batched.size();
         arrivals.put(viewer, changes.size());
     }
 
     /** A batched viewer left the room for good. */
     synchronized void departed(Client viewer) {
         batched.remove(viewer);
+        batchedCount = batched.size();
         arrivals.remove(viewer);
     }
 
@@ -95,6 +99,11 @@ final class PresenceLog {
                 arrivals.put(to, arrival);
             }
         }
+    }
+
+    /** How many of the room's viewers take presence in batches (a moment's figure, without the lock). */
+    int batchedCount() {
+        return batchedCount;
     }
 
     /** Whether a frame from {@code name} must wait for a batch that tells its arrival first. */
