@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.socialvp.wschat.outbox.Frame;
 import org.socialvp.wschat.protocol.Event;
 
@@ -50,9 +51,8 @@ final class PresenceLog {
      * recorded must not get a batch of changes from before it came). Changes are recorded only
      * while there is one.
      */
-    private final Set<Client> batched = new HashSet<>();
-    /** {@code batched.size()}, read without the lock: whether a room has anyone to send single events to. */
-    private volatile int batchedCount;
+    private final Set<Client> batched = ConcurrentHashMap.newKeySet(); // concurrent only so that its size can be read without the lock
+
     /** Whether changes wait for a batch; read without the lock on the message path. */
     private volatile boolean pending;
 
@@ -79,14 +79,12 @@ final class PresenceLog {
     synchronized void arrived(Client viewer, String name) {
         changed(name, true);
         batched.add(viewer);
-        batchedCount = batched.size();
         arrivals.put(viewer, changes.size());
     }
 
     /** A batched viewer left the room for good. */
     synchronized void departed(Client viewer) {
         batched.remove(viewer);
-        batchedCount = batched.size();
         arrivals.remove(viewer);
     }
 
@@ -103,7 +101,7 @@ final class PresenceLog {
 
     /** How many of the room's viewers take presence in batches (a moment's figure, without the lock). */
     int batchedCount() {
-        return batchedCount;
+        return batched.size();
     }
 
     /** Whether a frame from {@code name} must wait for a batch that tells its arrival first. */
