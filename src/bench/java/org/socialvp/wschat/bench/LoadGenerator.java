@@ -549,30 +549,14 @@ public final class LoadGenerator {
                 in.position(end + 4);
                 state = 1;
             }
-            while (in.remaining() >= 2 && state != 4) {
-                int start = in.position();
-                int opcode = in.get(start) & 0x0F;
-                long length = in.get(start + 1) & 0x7F;
-                int headerLength = 2;
-                if (length == 126) {
-                    if (in.remaining() < 4) {
-                        break;
-                    }
-                    length = ((in.get(start + 2) & 0xFF) << 8) | (in.get(start + 3) & 0xFF);
-                    headerLength = 4;
-                } else if (length == 127) {
-                    if (in.remaining() < 10) {
-                        break;
-                    }
-                    length = in.getLong(start + 2);
-                    headerLength = 10;
-                }
-                if (in.remaining() < headerLength + length) {
+            while (state != 4) {
+                FrameHeader header = FrameHeader.peek(in);
+                if (header == null || !header.completeIn(in)) {
                     break;
                 }
-                int payload = start + headerLength;
-                onFrame(opcode, payload, (int) length);
-                in.position(payload + (int) length);
+                int payload = in.position() + header.size();
+                onFrame(header.opcode(), payload, (int) header.length());
+                in.position(payload + (int) header.length());
             }
             in.compact();
         }

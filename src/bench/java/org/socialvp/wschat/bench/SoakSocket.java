@@ -394,40 +394,26 @@ final class SoakSocket {
                 return;
             }
         }
-        while (state != State.CLOSED && in.remaining() >= 2) {
-            int start = in.position();
-            int first = in.get(start) & 0xFF;
-            int second = in.get(start + 1) & 0xFF;
-            long length = second & 0x7F;
-            int header = 2;
-            if (length == 126) {
-                if (in.remaining() < 4) {
-                    return;
-                }
-                length = ((in.get(start + 2) & 0xFF) << 8) | (in.get(start + 3) & 0xFF);
-                header = 4;
-            } else if (length == 127) {
-                if (in.remaining() < 10) {
-                    return;
-                }
-                length = in.getLong(start + 2);
-                header = 10;
+        while (state != State.CLOSED) {
+            FrameHeader header = FrameHeader.peek(in);
+            if (header == null) {
+                return;
             }
-            if ((second & 0x80) != 0) {
+            if (header.masked()) {
                 listener.protocolError(this, "a masked frame from the server");
-                header += 4;
             }
-            if (length > 64L * 1024 * 1024) {
-                listener.protocolError(this, "a frame of " + length + " bytes");
+            if (header.length() > 64L * 1024 * 1024) {
+                listener.protocolError(this, "a frame of " + header.length() + " bytes");
                 finish(1006, "frame too large", true);
                 return;
             }
-            if (in.remaining() < header + length) {
+            if (!header.completeIn(in)) {
                 return;
             }
-            int payload = start + header;
-            in.position(payload + (int) length);
-            frame(first, payload, (int) length);
+            int payload = in.position() + header.size();
+            int length = (int) header.length();
+            in.position(payload + length);
+            frame(header.first(), payload, length);
         }
     }
 
