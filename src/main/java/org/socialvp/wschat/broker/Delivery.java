@@ -134,22 +134,23 @@ final class Delivery {
         bus.publish(room, frame.text());
     }
 
+    /** Queues {@code frame}, counts it, then starts the send: counted before anyone can have received it. */
     private void send(Client recipient, Frame.Encoded frame, boolean byWriters) {
         Session session = recipient.session();
         if (session == null) {
             Outbox outbox = recipient.outbox();
-            count(byWriters ? outbox.offerForWriters(frame) : outbox.offer(frame));
+            if (outbox.enqueue(frame)) {
+                metrics.messagesOut.increment();
+                pump(outbox, byWriters);
+            } else {
+                outbox.overflowed();
+            }
             return;
         }
         switch (session.enqueue(frame)) {
             case ON_CONNECTION -> {
                 metrics.messagesOut.increment();
-                Outbox outbox = session.client().outbox();
-                if (byWriters) {
-                    outbox.pumpByWriters();
-                } else {
-                    outbox.pump();
-                }
+                pump(session.client().outbox(), byWriters);
             }
             case KEPT -> metrics.messagesOut.increment();
             case OUTBOX_FULL -> session.client().outbox().overflowed();
@@ -158,9 +159,11 @@ final class Delivery {
         }
     }
 
-    private void count(boolean queued) {
-        if (queued) {
-            metrics.messagesOut.increment();
+    private static void pump(Outbox outbox, boolean byWriters) {
+        if (byWriters) {
+            outbox.pumpByWriters();
+        } else {
+            outbox.pump();
         }
     }
 }

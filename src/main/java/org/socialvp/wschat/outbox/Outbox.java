@@ -108,7 +108,11 @@ public final class Outbox {
         pump(false);
     }
 
-    /** Like {@link #pump}, but a writer thread does the sending (see {@link #offerForWriters}). */
+    /**
+     * Like {@link #pump}, but a writer thread does the sending, never the caller (where the
+     * container can batch): for the one thread that relays every frame from the other servers of a
+     * cluster, which would otherwise write to each of this server's viewers itself in turn.
+     */
     public void pumpByWriters() {
         pump(true);
     }
@@ -130,15 +134,6 @@ public final class Outbox {
     public interface PingListener {
         /** @param lastWritten the last frame written before the ping, {@code null} if none yet */
         void pinged(Frame lastWritten);
-    }
-
-    /**
-     * Like {@link #offer}, but the frame is written by a writer thread, never by the caller (where
-     * the container can batch): for the one thread that relays every frame from the other servers
-     * of a cluster, which would otherwise write to each of this server's viewers itself in turn.
-     */
-    public boolean offerForWriters(Frame frame) {
-        return offer(frame, true);
     }
 
     /** Asks for a ping to be written before the next queued frame. */
@@ -200,7 +195,7 @@ public final class Outbox {
      * completion carries on). After giving the token back it looks again, so that a frame offered
      * between the last look and the release is not left behind.
      *
-     * @param forWriters whether even a lone frame goes to a writer (see {@link #offerForWriters})
+     * @param forWriters whether even a lone frame goes to a writer (see {@link #pumpByWriters})
      */
     private void pump(boolean forWriters) {
         while (token.acquire()) {

@@ -217,7 +217,8 @@ class OutboxTest {
             stalled.add(peer);
             Outbox outbox = outbox(peer);
             stalledBoxes.add(outbox);
-            outbox.offerForWriters(Frame.of("stalls " + i)); // every writer now waits on a peer that does not read
+            outbox.enqueue(Frame.of("stalls " + i));
+            outbox.pumpByWriters(); // every writer now waits on a peer that does not read
         }
         Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Writers.STUCK_NANOS) * 2);
         FakePeer healthy = new FakePeer(Completes.LATER, true);
