@@ -1,6 +1,7 @@
 package org.socialvp.wschat.broker;
 
 import java.lang.System.Logger.Level;
+import java.util.List;
 import org.socialvp.wschat.cluster.Bus;
 import org.socialvp.wschat.cluster.NameDirectory;
 import org.socialvp.wschat.outbox.Frame;
@@ -89,12 +90,16 @@ final class Commands {
         if (holding) {
             client.holdBack();
         }
-        if (!name.equals(previous) && !claim(client, room, name)) {
-            delivery.first(client, frames.outcome(OutcomeCode.NAME_TAKEN));
-            if (holding) {
-                delivery.release(client);
+        List<Event.State> stateAtArrival = List.of();
+        if (!name.equals(previous)) {
+            stateAtArrival = claim(client, room, name, previous == null);
+            if (stateAtArrival == null) {
+                delivery.first(client, frames.outcome(OutcomeCode.NAME_TAKEN));
+                if (holding) {
+                    delivery.release(client);
+                }
+                return;
             }
-            return;
         }
         client.name(name);
         if (previous != null && !name.equals(previous)) {
@@ -109,10 +114,8 @@ final class Commands {
         } else {
             delivery.first(client, frames.outcome(OutcomeCode.IDENTIFIED));
         }
-        if (previous == null) {
-            // A newcomer: the room's state right after its 300, before any frame from anyone else.
-            room.state().snapshot().forEach(state -> delivery.first(client, frames.encode(state)));
-        }
+        // A newcomer: the room's state right after its 300, before any frame from anyone else.
+        stateAtArrival.forEach(state -> delivery.first(client, frames.encode(state)));
         if (holding) {
             delivery.release(client);
         }
@@ -122,20 +125,28 @@ final class Commands {
         }
     }
 
-    /** Claims {@code name} here and in the directory; {@code false} if another viewer holds it (305). */
-    private boolean claim(Client client, Room room, String name) {
-        if (!room.claim(name, client)) {
-            return false;
+    /**
+     * Claims {@code name} here and in the directory; {@code null} if another viewer holds it (305).
+     * Otherwise, if the client is {@code arriving} (its first name), the room's state as it stood
+     * when the name was claimed ({@link RoomState#snapshotAt}): each write is either in it or
+     * reaches the client as a frame of its own, never both. Empty for a rename.
+     */
+    private List<Event.State> claim(Client client, Room room, String name, boolean arriving) {
+        List<Event.State> state = arriving
+                ? room.state().snapshotAt(() -> room.claim(name, client))
+                : room.claim(name, client) ? List.of() : null;
+        if (state == null) {
+            return null;
         }
         NameDirectory.Claim elsewhere = directory.claim(room.name(), name);
         if (elsewhere == NameDirectory.Claim.TAKEN) {
             room.release(name, client);
-            return false;
+            return null;
         }
         if (elsewhere == NameDirectory.Claim.TAKEN_OVER) {
             presence.tookOver(client, name);
         }
-        return true;
+        return state;
     }
 
     /** A new connection carries on a session (PROTOCOL.md §9): 301 and what it missed, or 410. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.socialvp.wschat.outbox.Utf8;
 import org.socialvp.wschat.protocol.Event;
@@ -99,7 +100,17 @@ final class RoomState {
         return new Written(state);
     }
 
-    /** Every key that has a value, as {@code state} events, for a viewer who just arrived. */
+    /**
+     * Runs {@code claim}, a newcomer taking its name, under this state's lock, and returns every key
+     * that has a value as it stood then; {@code null} if the claim failed. A write comes wholly
+     * before the claim (it is in the answer; its frame went to the room without the newcomer) or
+     * wholly after (its frame reaches the newcomer), so the newcomer gets each write once.
+     */
+    synchronized List<Event.State> snapshotAt(BooleanSupplier claim) {
+        return claim.getAsBoolean() ? snapshot() : null;
+    }
+
+    /** Every key that has a value, as {@code state} events. */
     synchronized List<Event.State> snapshot() {
         List<Event.State> states = new ArrayList<>();
         entries.values().forEach(entry -> {

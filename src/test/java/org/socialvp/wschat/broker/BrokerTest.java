@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -184,6 +186,38 @@ class BrokerTest {
         JsonObject late = carol.next("state");
         assertEquals("{\"playing\":true,\"position\":12.5}", late.get("value").toString());
         assertEquals(1, late.getInt("version"));
+    }
+
+    @Test
+    void newcomersArrivingDuringWritesGetEachVersionOnceAndInOrder() throws Exception {
+        broker.shutdown();
+        broker = broker(Map.of("wschat.rateLimitPerSecond", "0", "wschat.rateLimitBytesPerSecond", "0"));
+        Viewer writer = identified("party", "writer");
+        int writes = 20_000;
+        Thread writing = new Thread(() -> {
+            for (int version = 1; version <= writes; version++) {
+                writer.send("{\"command\":\"state\",\"key\":\"k\",\"value\":" + version + "}");
+            }
+        });
+        writing.start();
+        List<Viewer> newcomers = new ArrayList<>();
+        while (writing.isAlive() && newcomers.size() < 500) {
+            newcomers.add(identified("party", "n" + newcomers.size()));
+        }
+        writing.join();
+        assertTrue(newcomers.size() > 1, "newcomers arrived while the writes went on");
+        for (Viewer newcomer : newcomers) {
+            List<Integer> versions = newcomer.peer().drain().stream()
+                    .map(text -> JSON.createReader(new StringReader(text)).readObject())
+                    .filter(frame -> frame.getString("type").equals("state"))
+                    .map(frame -> frame.getInt("version"))
+                    .toList();
+            for (int i = 1; i < versions.size(); i++) {
+                assertEquals(versions.get(i - 1) + 1, versions.get(i),
+                        "each version once, in order, from the snapshot on: " + versions.subList(Math.max(0, i - 3), i + 1));
+            }
+            assertEquals(writes, versions.isEmpty() ? 0 : versions.get(versions.size() - 1), "and the last write");
+        }
     }
 
     @Test
