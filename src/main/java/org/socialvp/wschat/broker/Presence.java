@@ -73,11 +73,14 @@ final class Presence {
         }
     }
 
-    /** Every {@code wschat.presenceBatchMillis}, on the housekeeping thread: the batches that are due. */
+    /**
+     * Every {@code wschat.presenceBatchMillis}, on the housekeeping thread: the batches that are due
+     * (a premiere room's less often, {@link PresenceLog#VIEWERS_PER_TICK}).
+     */
     void flushPending(Rooms rooms) {
         rooms.forEach(room -> {
             try {
-                if (room.presence().pending()) {
+                if (room.presence().pending() && room.presence().dueOnTick()) {
                     flush(room);
                 }
             } catch (RuntimeException e) {

@@ -26,6 +26,16 @@ import org.socialvp.wschat.protocol.Event;
  */
 final class PresenceLog {
 
+    /**
+     * A room of up to twice this many batched viewers has its batch on every tick of the presence
+     * timer; a larger one on every n-th tick, n its batched viewers in thousands — a room of 5,000
+     * every 1.25 s at the default 250 ms. One batch is one frame to each of them, so a premiere
+     * room sends at most about four thousand presence frames a second, however many arrive (the
+     * names they carry are the same either way, in fewer, larger frames); §15 sets the interval as
+     * a least, so a longer one keeps to it.
+     */
+    static final int VIEWERS_PER_TICK = 1000;
+
     private record Change(String name, boolean joined) {
     }
 
@@ -55,6 +65,8 @@ final class PresenceLog {
 
     /** Whether changes wait for a batch; read without the lock on the message path. */
     private volatile boolean pending;
+    /** Ticks of the presence timer since the last batch, while changes waited. */
+    private int ticksWaited;
 
     /** {@code name} joined ({@code true}) or left the room. */
     synchronized void changed(String name, boolean joined) {
@@ -119,6 +131,18 @@ final class PresenceLog {
         return pending;
     }
 
+    /**
+     * A tick of the presence timer: whether the batch is due now — changes wait, and the room has
+     * waited its number of ticks ({@link #VIEWERS_PER_TICK}).
+     */
+    synchronized boolean dueOnTick() {
+        if (!pending) {
+            return false;
+        }
+        ticksWaited++;
+        return ticksWaited >= Math.max(1, batched.size() / VIEWERS_PER_TICK);
+    }
+
     /** Queues on {@code out} every batched viewer's presence frame, if it has news, and starts a new batch. */
     synchronized void flush(Frames frames, Delivery.Batch out) {
         if (!pending) {
@@ -143,6 +167,7 @@ final class PresenceLog {
         arrivals.clear();
         untold.clear();
         pending = false;
+        ticksWaited = 0;
     }
 
     /**

@@ -132,6 +132,35 @@ class PresenceLogTest {
     }
 
     @Test
+    void aBatchIsDueOnEveryTickOnlyWhenChangesWait() {
+        arrives("alice");
+        assertFalse(log.dueOnTick(), "alone in the room: nobody to tell");
+        arrives("bob");
+        assertTrue(log.dueOnTick(), "bob's arrival waits for alice");
+        flush();
+        assertFalse(log.dueOnTick(), "nothing waits after the batch");
+        joins("carol");
+        assertTrue(log.dueOnTick(), "a room of three: the very next tick");
+    }
+
+    @Test
+    void aPremiereRoomHasItsBatchOnEveryNthTickNItsBatchedViewersInThousands() {
+        int viewers = 3 * PresenceLog.VIEWERS_PER_TICK;
+        for (int i = 0; i < viewers; i++) {
+            arrives("viewer" + i);
+        }
+        assertFalse(log.dueOnTick(), "tick 1 of 3");
+        assertFalse(log.dueOnTick(), "tick 2 of 3");
+        assertTrue(log.dueOnTick(), "tick 3 of 3");
+        flush();
+        Member late = arrives("late");
+        assertFalse(log.dueOnTick(), "the count starts again after a batch");
+        leaves(late);
+        assertFalse(log.dueOnTick(), "tick 2 of 3, though late came and went");
+        assertTrue(log.dueOnTick(), "tick 3 of 3");
+    }
+
+    @Test
     void aNameThatCameAndWentWithinOneBatchIsInNeitherList() {
         Member alice = arrives("alice");
         flush();
