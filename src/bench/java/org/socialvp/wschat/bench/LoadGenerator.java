@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -28,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  * direct  URL PAIRS SECONDS                         PAIRS ping-pong pairs of direct messages
  * connect URL TOTAL CONCURRENCY [ROOM_SIZE]         connect + identify TOTAL clients, CONCURRENCY at a time, each
  *                                                   dropped once identified (churn); with a room size, they stay,
- *                                                   in rooms URL/connect-0, URL/connect-1, ... of that many
+ *                                                   in rooms URL/connect-0, URL/connect-1, ... of that many; with
+ *                                                   batched presence, then when every view was complete and
+ *                                                   whether each equals the room ({@link PresenceViews})
  * idle    URL COUNT [SERVER_PID [ROOM_SIZE [LIMIT]]] hold COUNT identified connections; with a pid, RSS and (for a
  *                                                   JVM) live heap per connection after full collections; with a room
  *                                                   size, in rooms URL/idle-0, URL/idle-1, ... of that many; then one
@@ -206,16 +210,26 @@ public final class LoadGenerator {
         int[] done = {0};
         List<Conn> staying = new ArrayList<>();
         Latencies latencies = new Latencies();
+        PresenceViews views = BATCHED_PRESENCE && roomSize > 0 ? new PresenceViews() : null;
         double start = millisNow();
         while (done[0] < total) {
             while (started[0] - done[0] < concurrency && started[0] < total) {
                 URI server = server(started[0]);
-                String path = roomSize > 0 ? basePath(server) + "/connect-" + started[0] / roomSize : basePath(server);
+                int room = roomSize > 0 ? started[0] / roomSize : 0;
+                String path = roomSize > 0 ? basePath(server) + "/connect-" + room : basePath(server);
                 Conn c = open("c" + started[0] + "_" + ProcessHandle.current().pid(), server, path);
                 double opened = millisNow();
                 c.onIdentified = conn -> {
                     latencies.add(millisNow() - opened);
                     done[0]++;
+                    if (views != null) {
+                        views.identified(conn.name, room);
+                        conn.onText = (viewer, frame, offset, length) -> {
+                            byte[] utf8 = new byte[length];
+                            frame.get(offset, utf8);
+                            views.frame(viewer.name, utf8, millisNow());
+                        };
+                    }
                     if (roomSize > 0) {
                         staying.add(conn);
                     } else {
@@ -230,7 +244,36 @@ public final class LoadGenerator {
         System.out.printf(Locale.ROOT, "{\"mode\":\"connect\",\"total\":%d,\"concurrency\":%d,\"room_size\":%d,"
                         + "\"connects_per_s\":%.0f,\"closed\":%d,\"latency_ms\":%s}%n",
                 total, concurrency, roomSize, total / elapsed, closedEarly, latencies.percentiles());
+        if (views != null) {
+            checkPresence(views, staying, start, total);
+        }
         staying.forEach(Conn::reset);
+    }
+
+    /**
+     * After a fill of batched viewers: when the last presence frame came (every view complete),
+     * then one {@code list} per room, then whether every view adds up ({@link PresenceViews}).
+     */
+    private void checkPresence(PresenceViews views, List<Conn> staying, double start, int total) throws IOException {
+        drainUntilQuiet(views, 3000);
+        double settled = (views.lastFrameMillis() - start) / 1000;
+        Map<String, Conn> byName = new HashMap<>();
+        staying.forEach(conn -> byName.put(conn.name, conn));
+        views.askers().values().forEach(asker -> byName.get(asker).sendText("{\"command\":\"list\"}"));
+        drainUntilQuiet(views, 3000);
+        String mismatch = views.mismatch();
+        System.out.printf(Locale.ROOT, "{\"mode\":\"presence\",\"views_complete_after_s\":%.2f,"
+                        + "\"views_complete_per_s\":%.0f,\"views_equal_list\":%b%s}%n",
+                settled, total / settled, mismatch == null,
+                mismatch == null ? "" : ",\"mismatch\":\"" + mismatch.replace("\"", "'") + "\"");
+    }
+
+    /** Drains until no frame has come for {@code quietMillis} (at most a minute). */
+    private void drainUntilQuiet(PresenceViews views, double quietMillis) throws IOException {
+        double deadline = millisNow() + 60_000;
+        do {
+            drainFor(250);
+        } while (millisNow() - Math.max(views.lastFrameMillis(), 0) < quietMillis && millisNow() < deadline);
     }
 
     /**
@@ -461,6 +504,8 @@ public final class LoadGenerator {
         private ByteBuffer in = ByteBuffer.allocate(64 * 1024);
         private ByteBuffer out = ByteBuffer.allocate(16 * 1024);
         private int state; // 0 handshake, 1 awaiting init, 2 awaiting outcome, 3 identified, 4 closed
+        /** The fragments so far of a message that came in several frames, {@code null} between messages. */
+        private java.io.ByteArrayOutputStream fragments;
         private TextHandler onText = (conn, frame, offset, length) -> { };
         private java.util.function.Consumer<Conn> onIdentified = conn -> { };
         private java.util.function.IntConsumer onClose = code -> { };
@@ -555,14 +600,29 @@ public final class LoadGenerator {
                     break;
                 }
                 int payload = in.position() + header.size();
-                onFrame(header.opcode(), payload, (int) header.length());
+                onFrame(header.first(), payload, (int) header.length());
                 in.position(payload + (int) header.length());
             }
             in.compact();
         }
 
-        private void onFrame(int opcode, int offset, int length) {
-            if (opcode == 0x9) {
+        private void onFrame(int first, int offset, int length) {
+            int opcode = first & 0x0F;
+            boolean fin = (first & 0x80) != 0;
+            if ((opcode == 0x1 && !fin) || opcode == 0x0) {
+                // A fragment of a long message (the server's buffer was smaller): kept until its last.
+                if (fragments == null) {
+                    fragments = new java.io.ByteArrayOutputStream();
+                }
+                byte[] part = new byte[length];
+                in.get(offset, part);
+                fragments.writeBytes(part);
+                if (fin) {
+                    byte[] whole = fragments.toByteArray();
+                    fragments = null;
+                    onText(ByteBuffer.wrap(whole), 0, whole.length);
+                }
+            } else if (opcode == 0x9) {
                 byte[] data = new byte[length];
                 in.get(offset, data);
                 frame(0xA, data);
@@ -571,16 +631,21 @@ public final class LoadGenerator {
                 onClose.accept(code);
                 broken();
             } else if (opcode == 0x1) {
-                if (state == 1) {
-                    state = 2;
-                    sendText("{\"command\":\"identify\",\"name\":\"" + name + "\"" + (RESUMABLE ? ",\"resume\":true" : "")
-                            + (BATCHED_PRESENCE ? ",\"presence\":\"batched\"}" : "}"));
-                } else if (state == 2) {
-                    state = 3;
-                    onIdentified.accept(this);
-                } else {
-                    onText.onText(this, in, offset, length);
-                }
+                onText(in, offset, length);
+            }
+        }
+
+        /** A whole text message at {@code offset} of {@code frame}. */
+        private void onText(ByteBuffer frame, int offset, int length) {
+            if (state == 1) {
+                state = 2;
+                sendText("{\"command\":\"identify\",\"name\":\"" + name + "\"" + (RESUMABLE ? ",\"resume\":true" : "")
+                        + (BATCHED_PRESENCE ? ",\"presence\":\"batched\"}" : "}"));
+            } else if (state == 2) {
+                state = 3;
+                onIdentified.accept(this);
+            } else {
+                onText.onText(this, frame, offset, length);
             }
         }
 
