@@ -27,12 +27,12 @@ import org.socialvp.wschat.protocol.Event;
 final class PresenceLog {
 
     /**
-     * A room of up to twice this many batched viewers has its batch on every tick of the presence
-     * timer; a larger one on every n-th tick, n its batched viewers in thousands — a room of 5,000
-     * every 1.25 s at the default 250 ms. One batch is one frame to each of them, so a premiere
-     * room sends at most about four thousand presence frames a second, however many arrive (the
-     * names they carry are the same either way, in fewer, larger frames); §15 sets the interval as
-     * a least, so a longer one keeps to it.
+     * A room of fewer than twice this many batched viewers has its batch on every tick of the
+     * presence timer; a larger one on every n-th tick, n its batched viewers in thousands — a room
+     * of 5,000 every 1.25 s at the default 250 ms. One batch is one frame to each of them, so a
+     * premiere room sends at most about four thousand presence frames a second, however many arrive
+     * (the names they carry are the same either way, in fewer, larger frames). §15 bounds how often
+     * a viewer is sent presence, not how seldom.
      */
     static final int VIEWERS_PER_TICK = 1000;
 
