@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -148,14 +149,19 @@ class WatchPartyBrowserIT {
             page.await("30 presses done", driver -> Boolean.FALSE.equals(page.script("return window.racing;")));
         }
 
-        // Every page ends at the state's last version, showing what it says.
+        // Every page ends at the state's last version, showing what it says. The checks below are on
+        // the very readings that showed it: a playing video read again later may have stuttered past
+        // the bound for a moment under load, which the page itself only nudges back (up to 0.5 s).
+        AtomicReference<List<Reading>> inStep = new AtomicReference<>();
         alice.await("one state everywhere", driver -> {
             List<Reading> readings = Stream.of(alice, bob, carol).map(WatchPartyBrowserIT::read).toList();
             Reading first = readings.get(0);
-            return readings.stream().allMatch(r -> r.version == first.version && r.paused == !r.state.playing()
+            boolean oneState = readings.stream().allMatch(r -> r.version == first.version && r.paused == !r.state.playing()
                     && Math.abs(r.drift()) <= (r.state.playing() ? IN_STEP_SECONDS : SAME_FRAME_SECONDS));
+            inStep.set(readings);
+            return oneState;
         });
-        List<Reading> readings = Stream.of(alice, bob, carol).map(WatchPartyBrowserIT::read).toList();
+        List<Reading> readings = inStep.get();
         long conflicts = Stream.of(alice, bob).mapToLong(page -> page.<Long>script("return window.conflicts;")).sum();
         System.out.println("racing: " + readings.get(0).version + " versions written, " + conflicts + " presses lost a race");
         for (Reading reading : readings) {
