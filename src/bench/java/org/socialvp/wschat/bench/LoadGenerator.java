@@ -501,8 +501,13 @@ public final class LoadGenerator {
         private final String host;
         private final String path;
         private SelectionKey key;
-        private ByteBuffer in = ByteBuffer.allocate(64 * 1024);
-        private ByteBuffer out = ByteBuffer.allocate(16 * 1024);
+        /*
+         * Small at first, grown when a frame does not fit: the generator's own collections must not
+         * land in the latencies it measures, and 3,000 connections with 80 KiB of buffers each made
+         * two young collections of 70-110 ms in every second of a connect run, against any server.
+         */
+        private ByteBuffer in = ByteBuffer.allocate(2 * 1024);
+        private ByteBuffer out = ByteBuffer.allocate(512);
         private int state; // 0 handshake, 1 awaiting init, 2 awaiting outcome, 3 identified, 4 closed
         /** The fragments so far of a message that came in several frames, {@code null} between messages. */
         private java.io.ByteArrayOutputStream fragments;
@@ -573,7 +578,7 @@ public final class LoadGenerator {
         }
 
         void read() throws IOException {
-            if (in.remaining() < 16 * 1024) {
+            if (!in.hasRemaining()) { // a frame larger than the buffer
                 ByteBuffer bigger = ByteBuffer.allocate(in.capacity() * 2);
                 in.flip();
                 bigger.put(in);
