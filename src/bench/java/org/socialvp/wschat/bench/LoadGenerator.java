@@ -1,6 +1,8 @@
 package org.socialvp.wschat.bench;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.URI;
@@ -211,6 +213,7 @@ public final class LoadGenerator {
         List<Conn> staying = new ArrayList<>();
         Latencies latencies = new Latencies();
         PresenceViews views = BATCHED_PRESENCE && roomSize > 0 ? new PresenceViews() : null;
+        long pausedBefore = ownCollectionMillis();
         double start = millisNow();
         while (done[0] < total) {
             while (started[0] - done[0] < concurrency && started[0] < total) {
@@ -242,8 +245,9 @@ public final class LoadGenerator {
         }
         double elapsed = (millisNow() - start) / 1000;
         System.out.printf(Locale.ROOT, "{\"mode\":\"connect\",\"total\":%d,\"concurrency\":%d,\"room_size\":%d,"
-                        + "\"connects_per_s\":%.0f,\"closed\":%d,\"latency_ms\":%s}%n",
-                total, concurrency, roomSize, total / elapsed, closedEarly, latencies.percentiles());
+                        + "\"connects_per_s\":%.0f,\"closed\":%d,\"latency_ms\":%s,\"generator_gc_ms\":%d}%n",
+                total, concurrency, roomSize, total / elapsed, closedEarly, latencies.percentiles(),
+                ownCollectionMillis() - pausedBefore);
         if (views != null) {
             checkPresence(views, staying, start, total);
         }
@@ -445,6 +449,15 @@ public final class LoadGenerator {
             }
         }
         selector.selectedKeys().clear();
+    }
+
+    /**
+     * How long this generator's own collector has run so far: printed with connect figures, since
+     * time the generator spends collecting is in the latencies it measures, whatever the server.
+     */
+    private static long ownCollectionMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionTime).filter(millis -> millis > 0).sum();
     }
 
     private double millisNow() {
