@@ -189,4 +189,10 @@ public final class Exposition {
     public double valueOrZero(String name, Map<String, String> labels) {
         return samples.getOrDefault(name, Map.of()).getOrDefault(new TreeMap<>(labels), 0.0);
     }
+
+    /** Every series and its value, for a failure message. */
+    @Override
+    public String toString() {
+        return new TreeMap<>(samples).toString();
+    }
 }
