@@ -148,8 +148,9 @@ final class PresenceLog {
         if (!pending) {
             return;
         }
+        Frames.PresenceFrames presenceFrames = frames.presenceFrames();
         Event.PresenceBatch everyone = since(0);
-        Frame.Encoded shared = everyone == null ? null : frames.encode(everyone);
+        Frame.Encoded shared = everyone == null ? null : presenceFrames.of(everyone);
         for (Client viewer : batched) {
             Integer arrival = arrivals.get(viewer);
             if (arrival == null) {
@@ -159,7 +160,7 @@ final class PresenceLog {
             } else {
                 Event.PresenceBatch news = since(arrival);
                 if (news != null) {
-                    out.to(viewer, frames.encode(news));
+                    out.to(viewer, presenceFrames.of(news));
                 }
             }
         }
