@@ -92,8 +92,9 @@ final class Frames {
      * after it: n frames holding n²/2 names in all, the largest frames the broker writes. Each name
      * is encoded here once per batch, by the encoder (as the string of a {@code join}), and each
      * frame is that text in the encoder's own frame around it, the same text the encoder would write
-     * for the whole frame (a test compares the two) at a fraction of the work. Names never hold a
-     * lone surrogate (NameRules), so nothing more needs escaping. One batch's, on one thread.
+     * for the whole frame (a test compares the two) at a fraction of the work. All the escaping,
+     * lone surrogates included, is the encoder's; the text around the names is its own, ASCII. One
+     * batch's, on one thread.
      */
     final class PresenceFrames {
 

@@ -37,7 +37,8 @@ import org.socialvp.wschat.protocol.Disconnect;
  * that would is refused and the owner's {@code overflow} action runs (the broker closes the
  * client with 1013). Nobody else waits.
  *
- * <p><b>Closing.</b> {@link #close} drops what is queued, lets the send in flight finish, then
+ * <p><b>Closing.</b> {@link #close} drops what is queued (unless the reason
+ * {@linkplain Disconnect#sendsQueuedFirst sends it first}), lets the send in flight finish, then
  * closes the connection on the housekeeping thread (a close writes the close frame with a
  * blocking write). A send that does not finish within the grace period is abandoned and the
  * connection closed anyway, so a client that never reads again cannot keep it.
@@ -143,8 +144,9 @@ public final class Outbox {
     }
 
     /**
-     * Stops accepting frames, drops the queued ones and closes the connection for {@code why}
-     * once the send in flight (if any) is done. Only the first close counts.
+     * Stops accepting frames, drops the queued ones (or, if {@code why} sends them first, writes
+     * them) and closes the connection for {@code why} once the send in flight (if any) is done.
+     * Only the first close counts.
      */
     public void close(Disconnect why) {
         if (closing.compareAndSet(null, new Closing(why))) {
@@ -181,7 +183,9 @@ public final class Outbox {
     }
 
     private void startClosing() {
-        queue.clear();
+        if (!closing.get().sendsQueuedFirst()) {
+            queue.clear();
+        }
         try {
             forcedClose = housekeeping.schedule(this::closeConnection, closeGraceMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException shuttingDown) {
@@ -217,13 +221,15 @@ public final class Outbox {
     }
 
     /**
-     * What the token's holder does before writing the next frames: if closing, retire the token
-     * (nothing is sent again) and close; if a ping is wanted, send it first.
+     * What the token's holder does before writing the next frames: if closing (and nothing queued
+     * is still to go out first), retire the token (nothing is sent again) and close; if a ping is
+     * wanted, send it first.
      *
      * @return {@code false} if the token is retired
      */
     private boolean choresDone() {
-        if (isClosing()) {
+        Closing close = closing.get();
+        if (close != null && (!close.sendsQueuedFirst() || queue.isEmpty())) {
             token.retire();
             runLater(this::closeConnection);
             return false;
@@ -377,6 +383,10 @@ public final class Outbox {
 
     /** A close under way: why the server closes, or {@code null} if the container closed the connection. */
     private record Closing(Disconnect why) {
+
+        boolean sendsQueuedFirst() {
+            return why != null && why.sendsQueuedFirst();
+        }
     }
 
     /** Whose turn it is to carry on after one send: see {@link Send#onDone} and {@link Send#returned}. */

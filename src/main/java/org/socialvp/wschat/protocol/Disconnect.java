@@ -45,6 +45,15 @@ public enum Disconnect {
         return this == NO_PONG || this == SEND_FAILED;
     }
 
+    /**
+     * Whether the frames queued before the close still go out first: the 401 that answers the
+     * refusal closing the connection (PROTOCOL.md §12). Every other close drops them — above all a
+     * slow consumer's backlog.
+     */
+    public boolean sendsQueuedFirst() {
+        return this == UNAUTHORIZED;
+    }
+
     /** The WebSocket close code. */
     public int code() {
         return code;

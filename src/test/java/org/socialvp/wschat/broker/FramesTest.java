@@ -13,7 +13,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.socialvp.wschat.protocol.Event;
 
-/** The presence frames put together by hand are the encoder's own frames, to the character. */
+/**
+ * The presence frames put together by hand are the encoder's own frames, to the character,
+ * whatever the names hold (even a lone surrogate, which no name of this server has).
+ */
 class FramesTest {
 
     private static final JsonProvider JSON = JsonProvider.provider();
@@ -27,7 +30,7 @@ class FramesTest {
 
     private static final List<String> AWKWARD_NAMES = List.of(
             "alice", "say \"hi\"", "back\\slash", "a/b", "</script>", "é", "e\u0301", "👍🏽", "👩‍👩‍👧",
-            "名前", "'single'", "{\"json\":true}", "x".repeat(64));
+            "名前", "lone\ud800surrogate", "'single'", "{\"json\":true}", "x".repeat(64));
 
     @Test
     void aBatchOfAwkwardNamesIsWhatTheEncoderWrites() {

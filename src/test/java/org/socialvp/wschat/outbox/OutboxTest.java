@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.socialvp.wschat.protocol.Disconnect;
 import org.socialvp.wschat.testing.FakePeer;
 import org.socialvp.wschat.testing.FakePeer.Completes;
@@ -149,6 +150,25 @@ class OutboxTest {
         assertEquals(1008, peer.closeCode());
         assertEquals("flooding", peer.closeReason());
         assertTrue(peer.drain().isEmpty(), "the queued frame was dropped");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aCloseThatSendsTheQueuedFramesFirstWritesThemThenCloses(boolean batching) throws Exception {
+        FakePeer peer = new FakePeer(Completes.NEVER, batching);
+        Outbox outbox = outbox(peer);
+        outbox.offer(Frame.of("in flight"));
+        outbox.offer(Frame.of("the last answer"));
+        outbox.close(Disconnect.UNAUTHORIZED);
+        assertFalse(outbox.offer(Frame.of("after the close")), "nothing is accepted once closing");
+        Thread.sleep(GRACE_MILLIS / 5); // time enough for a wrong close, well before the grace period's forced one
+        assertFalse(peer.awaitClose(0), "not before the queued frame is out");
+        peer.completes(Completes.INLINE);
+        peer.completeHung();
+        assertTrue(peer.awaitClose(5));
+        assertEquals(1008, peer.closeCode());
+        assertEquals("unauthorized", peer.closeReason());
+        assertEquals(List.of("in flight", "the last answer"), peer.drain());
     }
 
     @Test
