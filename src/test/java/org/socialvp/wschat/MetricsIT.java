@@ -153,7 +153,7 @@ class MetricsIT extends DeployedWarIT {
         lost.readText(); // init
         // an answer first: Payara's Tyrus can lose the end of a connection that ends while the
         // upgrade is still being set up (see DeadPeerIT); this test counts the close, not that
-        lost.sendText("{\"command\":\"list\"}");
+        lost.sendText(ChatClient.LIST);
         lost.readText();
         lost.reset();
         try (RawClient mallory = RawClient.connect(partyUri)) {

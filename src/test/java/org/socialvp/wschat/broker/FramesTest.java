@@ -20,6 +20,9 @@ import org.socialvp.wschat.protocol.Event;
 class FramesTest {
 
     private static final JsonProvider JSON = JsonProvider.provider();
+    private static final List<String> AWKWARD_NAMES = List.of(
+            "alice", "say \"hi\"", "back\\slash", "a/b", "</script>", "é", "e\u0301", "👍🏽", "👩‍👩‍👧",
+            "名前", "lone\ud800surrogate", "'single'", "{\"json\":true}", "x".repeat(64));
 
     private final Frames frames = new Frames(JSON);
 
@@ -27,10 +30,6 @@ class FramesTest {
     void close() {
         frames.close();
     }
-
-    private static final List<String> AWKWARD_NAMES = List.of(
-            "alice", "say \"hi\"", "back\\slash", "a/b", "</script>", "é", "e\u0301", "👍🏽", "👩‍👩‍👧",
-            "名前", "lone\ud800surrogate", "'single'", "{\"json\":true}", "x".repeat(64));
 
     @Test
     void aBatchOfAwkwardNamesIsWhatTheEncoderWrites() {
