@@ -3,7 +3,6 @@ package org.socialvp.wschat.broker;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -149,7 +148,8 @@ final class PresenceLog {
             return;
         }
         Frames.PresenceFrames presenceFrames = frames.presenceFrames();
-        Event.PresenceBatch everyone = since(0);
+        NetChanges net = new NetChanges();
+        Event.PresenceBatch everyone = net.since(0);
         Frame.Encoded shared = everyone == null ? null : presenceFrames.of(everyone);
         for (Client viewer : batched) {
             Integer arrival = arrivals.get(viewer);
@@ -158,7 +158,7 @@ final class PresenceLog {
                     out.to(viewer, shared);
                 }
             } else {
-                Event.PresenceBatch news = since(arrival);
+                Event.PresenceBatch news = net.since(arrival);
                 if (news != null) {
                     out.to(viewer, presenceFrames.of(news));
                 }
@@ -198,25 +198,52 @@ final class PresenceLog {
     }
 
     /**
-     * The net effect of the changes from {@code from} on: for each name, present before its first
-     * change there (that change was a departure) against present after its last; {@code null} if
-     * nothing changed.
+     * The net effect of this batch's changes from any one of them on, for a flush: each viewer's
+     * frame holds the changes since its arrival, so this reads the changes once and then answers each
+     * viewer in one pass over its part of them (a room that fills within one batch has n of them,
+     * one per newcomer). Under the lock, as {@link #flush} is.
      */
-    private Event.PresenceBatch since(int from) {
-        Map<String, boolean[]> beforeAndAfter = new LinkedHashMap<>();
-        for (Change change : changes.subList(from, changes.size())) {
-            beforeAndAfter.computeIfAbsent(change.name(), name -> new boolean[] {!change.joined(), false})[1] =
-                    change.joined();
-        }
-        List<String> joined = new ArrayList<>();
-        List<String> left = new ArrayList<>();
-        beforeAndAfter.forEach((name, states) -> {
-            if (!states[0] && states[1]) {
-                joined.add(name);
-            } else if (states[0] && !states[1]) {
-                left.add(name);
+    private final class NetChanges {
+
+        /** For each change, the index of the previous change of the same name in the batch, -1 if none. */
+        private final int[] previous;
+        /** For each change, whether its name is in the room after the batch's last change of it. */
+        private final boolean[] presentAfter;
+
+        NetChanges() {
+            int count = changes.size();
+            previous = new int[count];
+            presentAfter = new boolean[count];
+            Map<String, Integer> lastChange = new HashMap<>();
+            for (int i = 0; i < count; i++) {
+                Integer before = lastChange.put(changes.get(i).name(), i);
+                previous[i] = before == null ? -1 : before;
             }
-        });
-        return joined.isEmpty() && left.isEmpty() ? null : new Event.PresenceBatch(joined, left);
+            for (int i = 0; i < count; i++) {
+                presentAfter[i] = changes.get(lastChange.get(changes.get(i).name())).joined();
+            }
+        }
+
+        /**
+         * The changes from {@code from} on, as one frame says them: for each name, in the order of its
+         * first change there, present before that change (it was a departure) against present after
+         * its last; {@code null} if nothing changed.
+         */
+        Event.PresenceBatch since(int from) {
+            List<String> joined = new ArrayList<>();
+            List<String> left = new ArrayList<>();
+            for (int i = from; i < previous.length; i++) {
+                if (previous[i] >= from) {
+                    continue; // not the name's first change from there on
+                }
+                Change first = changes.get(i);
+                if (first.joined() && presentAfter[i]) {
+                    joined.add(first.name());
+                } else if (!first.joined() && !presentAfter[i]) {
+                    left.add(first.name());
+                }
+            }
+            return joined.isEmpty() && left.isEmpty() ? null : new Event.PresenceBatch(joined, left);
+        }
     }
 }

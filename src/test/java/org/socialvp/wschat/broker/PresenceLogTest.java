@@ -242,6 +242,23 @@ class PresenceLogTest {
     }
 
     @Test
+    void aNameWhoseChangesStraddleANewcomersArrivalIsJudgedFromTheNewcomersOwnStart() {
+        Member alice = arrives("alice");
+        flush();
+        alice.frames();
+        Member bob = joins("bob");
+        Member carol = joins("carol");
+        Member dave = arrives("dave"); // the room at dave's 300: alice, bob, carol, dave
+        leaves(bob);
+        joins("bob"); // bob left and came back after dave's 300: nothing to dave, a join to alice
+        leaves(carol); // carol came before dave's 300 and went after it
+        joins("erin");
+        flush();
+        assertGot(alice, List.of("bob", "dave", "erin"), List.of());
+        assertGot(dave, List.of("erin"), List.of("carol"));
+    }
+
+    @Test
     void aViewersFirstFrameIsTheRoomNowAgainstTheRoomAtIts300() {
         Member early = joins("early");
         Member gone = joins("gone");
