@@ -49,6 +49,9 @@ final class SessionPeer implements Peer {
      */
     static final String TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
     private static final long ABNORMAL_CLOSE_SEND_MILLIS = 1000;
+    /** Tomcat's system property for the size of a session's output buffer, and its default. */
+    static final String TOMCAT_BUFFER_SIZE = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
+    private static final int TOMCAT_DEFAULT_BUFFER_BYTES = 8 * 1024;
 
     private static final System.Logger LOG = System.getLogger(SessionPeer.class.getName());
 
@@ -92,27 +95,37 @@ final class SessionPeer implements Peer {
 
     /**
      * Tomcat batches when asked to, Tyrus accepts the call and ignores it; asking changes nothing
-     * while nothing is buffered.
+     * while nothing is buffered. Tomcat gathers a session's frames in one buffer of its
+     * {@value #TOMCAT_BUFFER_SIZE} bytes and writes it when full or flushed.
      */
     @Override
-    public boolean canBatch() {
+    public int batchBytes() {
         ClassLoader previous = enterContainer();
         try {
             basic.setBatchingAllowed(true);
             boolean batches = basic.getBatchingAllowed();
             basic.setBatchingAllowed(false);
-            return batches;
+            return batches ? Integer.getInteger(TOMCAT_BUFFER_SIZE, TOMCAT_DEFAULT_BUFFER_BYTES) : 0;
         } catch (IOException | RuntimeException e) {
-            return false;
+            return 0;
         } finally {
             leaveContainer(previous);
         }
     }
 
+    /**
+     * A single text is sent on its own, outside batching mode (it may be larger than the
+     * container's buffer, see {@link org.socialvp.wschat.outbox.Outbox}); more are gathered and
+     * written by the flush that ends batching mode.
+     */
     @Override
     public void writeBatch(List<String> texts) throws SendFailure {
         ClassLoader previous = enterContainer();
         try {
+            if (texts.size() == 1) {
+                basic.sendText(texts.get(0));
+                return;
+            }
             basic.setBatchingAllowed(true);
             for (String text : texts) {
                 basic.sendText(text);

@@ -160,6 +160,61 @@ class ConcurrencyIT extends DeployedWarIT {
     }
 
     /**
+     * Viewers vanish (a TCP reset, no close) while a stream of broadcasts is being written to
+     * them, their windows small so that the server's writes are under way when the reset comes.
+     * That is routine for a server and must stay quiet: Tomcat logs a warning with a stack trace
+     * whenever a write fails while frames are gathered for one flush (its session close flushes
+     * them again), which a batch larger than the container's buffer used to provoke.
+     */
+    @Test
+    void viewersWhoVanishMidStreamLeaveNoWarningInTheContainersLog() throws Exception {
+        String room = "vanishing";
+        int viewers = 40;
+        long warningsBefore = containerSessionWarnings();
+        ChatClient watcher = track(ChatClient.identified(room(room), "watcher"));
+        List<RawClient> crowd = new ArrayList<>();
+        RawClient sender = RawClient.connect(room(room));
+        try {
+            assertEquals(300, sender.identify("sender"));
+            watcher.next("join");
+            for (int i = 0; i < viewers; i++) {
+                RawClient viewer = RawClient.connect(room(room), Map.of(), 4096);
+                crowd.add(viewer);
+                assertEquals(300, viewer.identify("viewer" + i));
+                watcher.next("join");
+            }
+            String message = "\"" + "x".repeat(300) + "\"";
+            Future<?> blasting = threads.submit(() -> {
+                for (int seq = 0; seq < 3000; seq++) {
+                    sender.sendText("{\"command\":\"broadcast\",\"message\":" + message + "}");
+                }
+                return null;
+            });
+            for (int i = 0; i < viewers; i++) {
+                RawClient viewer = crowd.get(i);
+                for (int read = 0; read < 10 + 5 * i; read++) {
+                    viewer.readFrame();
+                }
+                viewer.reset();
+            }
+            blasting.get();
+            for (int i = 0; i < viewers; i++) {
+                assertEquals("quit", watcher.nextSkipping("broadcast").getString("type"));
+            }
+        } finally {
+            sender.close();
+        }
+        Thread.sleep(1000); // the container's log is written asynchronously
+        assertEquals(warningsBefore, containerSessionWarnings(),
+                ServerLog.linesContaining("org.apache.tomcat.websocket.WsSession").toString());
+    }
+
+    /** Lines Tomcat's WebSocket session has logged (it logs nothing but trouble above debug). */
+    private static long containerSessionWarnings() {
+        return ServerLog.linesContaining("org.apache.tomcat.websocket.WsSession").size();
+    }
+
+    /**
      * Takes the next {@code count} frames of {@code receiver}, which must be broadcasts whose
      * {@code seq} runs 0, 1, 2… for each sender (complete, in order, each once); returns how many
      * came from each sender.

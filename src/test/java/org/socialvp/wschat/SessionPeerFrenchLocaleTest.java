@@ -120,7 +120,7 @@ class SessionPeerFrenchLocaleTest {
                 openWhileRefused.complete(session.isOpen());
                 refused.complete(failure);
             });
-            new Outbox(peer, 1 << 20, null, threads.housekeeping(), 1000, () -> { })
+            new Outbox(peer, 1 << 20, null, 0, threads.housekeeping(), 1000, () -> { })
                     .offer(Frame.of("{\"type\":\"late too\"}"));
         };
         int port = tomcat.getConnector().getLocalPort();

@@ -23,8 +23,8 @@ final class Admission {
     private final Delivery delivery;
     private final Inbound inbound;
     private final Departures departures;
-    /** Whether the container batches writes: a property of the container, learnt from the first connection. */
-    private volatile Boolean containerBatches;
+    /** How many bytes the container batches into one write (0: none), learnt from the first connection. */
+    private volatile Integer containerBatchBytes;
 
     Admission(Settings settings, Registry registry, WorkerThreads threads, Frames frames, Delivery delivery,
             Inbound inbound, Departures departures) {
@@ -55,8 +55,8 @@ final class Admission {
             registry.unreserve();
             return refuse(peer, roomName, Disconnect.ROOM_FULL);
         }
-        if (containerBatches == null) {
-            containerBatches = peer.canBatch();
+        if (containerBatchBytes == null) {
+            containerBatchBytes = peer.batchBytes();
         }
         long now = System.nanoTime();
         FloodControl flood = new FloodControl(
@@ -65,7 +65,7 @@ final class Admission {
                         ? new RateLimiter(settings.rateLimitBytesPerSecond(), settings.rateLimitBytesBurst(), now) : null);
         long graceMillis = TimeUnit.SECONDS.toMillis(settings.pongTimeoutSeconds());
         Client client = new Client(peer.id(), room, now, flood, self -> new Outbox(peer, settings.sendQueueMaxBytes(),
-                containerBatches ? threads.writers() : null, threads.housekeeping(), graceMillis,
+                threads.writers(), containerBatchBytes, threads.housekeeping(), graceMillis,
                 () -> departures.close(self, Disconnect.SLOW_CONSUMER)));
         registry.add(client);
         LOG.log(Level.DEBUG, () -> client + " connected");

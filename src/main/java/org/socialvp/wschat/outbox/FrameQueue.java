@@ -40,14 +40,29 @@ final class FrameQueue {
         return frames.poll();
     }
 
-    /** Up to {@code max} next frames, still counted until {@link #sent}. */
-    List<Frame> poll(int max) {
-        List<Frame> batch = new ArrayList<>(Math.min(max, 16));
+    /**
+     * The next frames, still counted until {@link #sent}: up to {@code maxFrames} of them, as many
+     * as fit in {@code maxWireBytes} on the wire ({@link #wireBytes}), and always the next one even
+     * if it alone is larger.
+     */
+    List<Frame> poll(int maxFrames, int maxWireBytes) {
+        List<Frame> batch = new ArrayList<>(Math.min(maxFrames, 16));
+        long wire = 0;
         Frame next;
-        while (batch.size() < max && (next = frames.poll()) != null) {
-            batch.add(next);
+        while (batch.size() < maxFrames && (next = frames.peek()) != null) {
+            wire += wireBytes(next);
+            if (wire > maxWireBytes && !batch.isEmpty()) {
+                break;
+            }
+            batch.add(frames.poll()); // only the token's holder takes frames out: the same one
         }
         return batch;
+    }
+
+    /** A frame's bytes on the wire: its text and a server frame's header (RFC 6455 §5.2, unmasked). */
+    static long wireBytes(Frame frame) {
+        int payload = frame.size();
+        return payload + (payload <= 125 ? 2 : payload <= 0xFFFF ? 4 : 10);
     }
 
     /** Frames taken out earlier, of {@code size} bytes in all, are written (or given up). */

@@ -47,7 +47,7 @@ public final class Outbox {
 
     private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
 
-    /** Frames written per batch before pings and closes are looked at again. */
+    /** Frames written per batch, at most, before pings and closes are looked at again. */
     static final int MAX_BATCH = 256;
 
     private final Peer peer;
@@ -55,6 +55,8 @@ public final class Outbox {
     private final SendToken token = new SendToken();
     /** {@code null} where the container cannot batch: then frames always go one by one. */
     private final Writers writers;
+    /** The container's {@link Peer#batchBytes}: what one batch may hold. */
+    private final int batchBytes;
     private final ScheduledExecutorService housekeeping;
     private final long closeGraceMillis;
     private final Runnable overflow;
@@ -70,14 +72,17 @@ public final class Outbox {
     private volatile ScheduledFuture<?> forcedClose;
 
     /**
-     * @param writers the batch writers, or {@code null} if the peer cannot batch
+     * @param writers the batch writers, used if the container can batch
+     * @param batchBytes the container's {@link Peer#batchBytes}, 0 if it cannot batch (asked once
+     *        per container, not per connection)
      * @param overflow what to do when a frame would pass {@code maxQueuedBytes}
      */
-    public Outbox(Peer peer, long maxQueuedBytes, Writers writers, ScheduledExecutorService housekeeping,
-            long closeGraceMillis, Runnable overflow) {
+    public Outbox(Peer peer, long maxQueuedBytes, Writers writers, int batchBytes,
+            ScheduledExecutorService housekeeping, long closeGraceMillis, Runnable overflow) {
         this.peer = peer;
         this.queue = new FrameQueue(maxQueuedBytes);
-        this.writers = writers;
+        this.writers = batchBytes > 0 ? writers : null;
+        this.batchBytes = batchBytes;
         this.housekeeping = housekeeping;
         this.closeGraceMillis = closeGraceMillis;
         this.overflow = overflow;
@@ -290,13 +295,21 @@ public final class Outbox {
     }
 
     /**
-     * Writes everything queued, {@value #MAX_BATCH} frames per flush, with blocking writes.
+     * Writes everything queued with blocking writes, in batches of at most {@value #MAX_BATCH}
+     * frames that fit in the container's buffer together.
+     *
+     * <p>Why they must fit: frames that do not are written while the container is still gathering
+     * (Tomcat's batching mode). If such a write fails — the viewer vanished — Tomcat closes the
+     * session at once, and its close flushes the gathered frames again, fails again and logs a
+     * warning with a stack trace; a close the container notices on its own thread meanwhile does
+     * the same. A batch that fits is written by the flush at its end, after the gathering is over,
+     * so a viewer that vanishes costs no more than the failed write.
      *
      * @return {@code true} once the queue is empty, {@code false} if the token is retired
      */
     private boolean writeBatches() {
         while (choresDone()) {
-            List<Frame> batch = queue.poll(MAX_BATCH);
+            List<Frame> batch = queue.poll(MAX_BATCH, batchBytes);
             if (batch.isEmpty()) {
                 return true;
             }

@@ -26,12 +26,17 @@ public interface Peer {
     /** Starts writing {@code text} as one text frame; {@code done} learns how it went. */
     void send(String text, Completion done);
 
-    /** Whether {@link #writeBatch} can carry many frames in one write; a property of the container. */
-    boolean canBatch();
+    /**
+     * How many bytes of frames, headers included, the container gathers for one socket write in
+     * {@link #writeBatch}; 0 if it cannot gather them (then frames go one by one). A property of
+     * the container.
+     */
+    int batchBytes();
 
     /**
-     * Writes {@code texts} as text frames, in order, with blocking writes that the container may
-     * gather into few socket writes; returns once they are written.
+     * Writes {@code texts} as text frames, in order, with blocking writes; returns once they are
+     * written. Frames that fit in {@link #batchBytes} together go out in one socket write, at the
+     * end; a single text may be larger.
      *
      * @throws SendFailure if they could not all be written; the connection is then unusable
      */

@@ -58,7 +58,7 @@ class PresenceLogTest {
     private Member connect(boolean batched) {
         FakePeer peer = new FakePeer(Completes.INLINE, false);
         Client client = new Client(peer.id(), room, System.nanoTime(), new FloodControl(null, null),
-                self -> new Outbox(peer, 1 << 20, null, null, 1000, () -> { }));
+                self -> new Outbox(peer, 1 << 20, null, 0, null, 1000, () -> { }));
         client.batchedPresence(batched);
         return new Member(client, peer);
     }

@@ -43,7 +43,7 @@ class OutboxTest {
     }
 
     private Outbox outbox(FakePeer peer, long maxBytes) {
-        return new Outbox(peer, maxBytes, peer.canBatch() ? threads.writers() : null, threads.housekeeping(),
+        return new Outbox(peer, maxBytes, threads.writers(), peer.batchBytes(), threads.housekeeping(),
                 GRACE_MILLIS, overflows::incrementAndGet);
     }
 
@@ -124,6 +124,29 @@ class OutboxTest {
         assertTrue(peer.batches() >= 1000 / Outbox.MAX_BATCH && peer.batches() <= 1000 / Outbox.MAX_BATCH + 2,
                 "many frames per write: " + peer.batches() + " batches");
         assertEquals(0, peer.overlaps());
+    }
+
+    /**
+     * Frames of 100 bytes (102 on the wire) into a container buffer of 1,000 bytes: nine to a
+     * batch, never more; a frame larger than the buffer goes in a batch of its own.
+     */
+    @Test
+    void aBatchHoldsNoMoreThanTheContainersBufferAndALargerFrameGoesAlone() throws Exception {
+        FakePeer peer = new FakePeer(Completes.NEVER, 1000);
+        Outbox outbox = outbox(peer);
+        String hundred = "x".repeat(100);
+        String large = "y".repeat(1500);
+        outbox.offer(Frame.of("lone")); // hangs: a backlog forms behind it
+        for (int i = 0; i < 30; i++) {
+            outbox.offer(Frame.of(i == 20 ? large : hundred));
+        }
+        peer.completes(Completes.INLINE);
+        peer.completeHung();
+        assertEquals("lone", peer.next());
+        for (int i = 0; i < 30; i++) {
+            assertEquals(i == 20 ? large : hundred, peer.next());
+        }
+        assertEquals(List.of(9, 9, 2, 1, 9), peer.batchSizes());
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.socialvp.wschat.testing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,13 +38,15 @@ public final class FakePeer implements Peer {
     });
 
     private final String id = "fake-" + IDS.incrementAndGet();
-    private final boolean batching;
+    /** Bytes a batch may hold, 0 for a container that cannot batch. */
+    private final int batchBytes;
     private volatile Completes completes;
     private final BlockingQueue<String> written = new LinkedBlockingQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger overlaps = new AtomicInteger();
     private final AtomicInteger pings = new AtomicInteger();
     private final AtomicInteger batches = new AtomicInteger();
+    private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     private volatile SendFailure.Kind failNext;
     /** While set, writeBatch waits on it: a writer stuck on a peer that stopped reading. */
     private volatile CountDownLatch batchStall;
@@ -53,9 +56,14 @@ public final class FakePeer implements Peer {
     private volatile String closeReason;
     private final CountDownLatch closed = new CountDownLatch(1);
 
+    /** A peer of a container that batches into a 64 KiB buffer, or one that cannot batch. */
     public FakePeer(Completes completes, boolean batching) {
+        this(completes, batching ? 64 * 1024 : 0);
+    }
+
+    public FakePeer(Completes completes, int batchBytes) {
         this.completes = completes;
-        this.batching = batching;
+        this.batchBytes = batchBytes;
     }
 
     public void completes(Completes how) {
@@ -115,8 +123,8 @@ public final class FakePeer implements Peer {
     }
 
     @Override
-    public boolean canBatch() {
-        return batching;
+    public int batchBytes() {
+        return batchBytes;
     }
 
     @Override
@@ -135,6 +143,7 @@ public final class FakePeer implements Peer {
                 throw new SendFailure(failure, new RuntimeException("scripted"));
             }
             batches.incrementAndGet();
+            batchSizes.add(texts.size());
             written.addAll(texts);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -199,5 +208,10 @@ public final class FakePeer implements Peer {
 
     public int batches() {
         return batches.get();
+    }
+
+    /** How many frames each batch carried, in the order written. */
+    public List<Integer> batchSizes() {
+        return List.copyOf(batchSizes);
     }
 }
