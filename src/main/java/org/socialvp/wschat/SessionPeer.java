@@ -113,19 +113,11 @@ final class SessionPeer implements Peer {
         }
     }
 
-    /**
-     * A single text is sent on its own, outside batching mode (it may be larger than the
-     * container's buffer, see {@link org.socialvp.wschat.outbox.Outbox}); more are gathered and
-     * written by the flush that ends batching mode.
-     */
+    /** Gathered in batching mode and written by the flush that ends it. */
     @Override
     public void writeBatch(List<String> texts) throws SendFailure {
         ClassLoader previous = enterContainer();
         try {
-            if (texts.size() == 1) {
-                basic.sendText(texts.get(0));
-                return;
-            }
             basic.setBatchingAllowed(true);
             for (String text : texts) {
                 basic.sendText(text);
@@ -133,6 +125,18 @@ final class SessionPeer implements Peer {
             basic.setBatchingAllowed(false); // writes what is still buffered
         } catch (IOException | RuntimeException e) {
             abandonBatch();
+            throw judge(e);
+        } finally {
+            leaveContainer(previous);
+        }
+    }
+
+    @Override
+    public void writeAlone(String text) throws SendFailure {
+        ClassLoader previous = enterContainer();
+        try {
+            basic.sendText(text);
+        } catch (IOException | RuntimeException e) {
             throw judge(e);
         } finally {
             leaveContainer(previous);

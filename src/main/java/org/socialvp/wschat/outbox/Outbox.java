@@ -303,7 +303,8 @@ public final class Outbox {
      * session at once, and its close flushes the gathered frames again, fails again and logs a
      * warning with a stack trace; a close the container notices on its own thread meanwhile does
      * the same. A batch that fits is written by the flush at its end, after the gathering is over,
-     * so a viewer that vanishes costs no more than the failed write.
+     * so a viewer that vanishes costs no more than the failed write. A frame larger than the buffer
+     * goes alone, outside batching mode.
      *
      * @return {@code true} once the queue is empty, {@code false} if the token is retired
      */
@@ -321,7 +322,11 @@ public final class Outbox {
                 bytes += frame.size();
             }
             try {
-                peer.writeBatch(texts);
+                if (FrameQueue.wireBytes(lastTaken) > batchBytes) {
+                    peer.writeAlone(lastTaken.text()); // poll gives a frame this large a batch of its own
+                } else {
+                    peer.writeBatch(texts);
+                }
             } catch (SendFailure failure) {
                 queue.sent(bytes);
                 failed(failure);

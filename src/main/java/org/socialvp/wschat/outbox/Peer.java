@@ -34,13 +34,20 @@ public interface Peer {
     int batchBytes();
 
     /**
-     * Writes {@code texts} as text frames, in order, with blocking writes; returns once they are
-     * written. Frames that fit in {@link #batchBytes} together go out in one socket write, at the
-     * end; a single text may be larger.
+     * Writes {@code texts}, which fit in {@link #batchBytes} together, as text frames, in order,
+     * with one blocking socket write at the end; returns once they are written.
      *
      * @throws SendFailure if they could not all be written; the connection is then unusable
      */
     void writeBatch(List<String> texts) throws SendFailure;
+
+    /**
+     * Writes one text frame larger than {@link #batchBytes} with blocking writes, outside any batch;
+     * returns once it is written.
+     *
+     * @throws SendFailure if it could not be written; the connection is then unusable
+     */
+    void writeAlone(String text) throws SendFailure;
 
     /** Sends a ping; a failure is not reported (the missing pong will be). */
     void ping();

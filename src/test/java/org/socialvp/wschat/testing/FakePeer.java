@@ -47,6 +47,7 @@ public final class FakePeer implements Peer {
     private final AtomicInteger pings = new AtomicInteger();
     private final AtomicInteger batches = new AtomicInteger();
     private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    private final List<String> writtenAlone = new CopyOnWriteArrayList<>();
     private volatile SendFailure.Kind failNext;
     /** While set, writeBatch waits on it: a writer stuck on a peer that stopped reading. */
     private volatile CountDownLatch batchStall;
@@ -129,6 +130,10 @@ public final class FakePeer implements Peer {
 
     @Override
     public void writeBatch(List<String> texts) throws SendFailure {
+        writeBatch(texts, true);
+    }
+
+    private void writeBatch(List<String> texts, boolean batched) throws SendFailure {
         if (inFlight.incrementAndGet() > 1) {
             overlaps.incrementAndGet();
         }
@@ -143,13 +148,21 @@ public final class FakePeer implements Peer {
                 throw new SendFailure(failure, new RuntimeException("scripted"));
             }
             batches.incrementAndGet();
-            batchSizes.add(texts.size());
+            if (batched) {
+                batchSizes.add(texts.size());
+            }
             written.addAll(texts);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             inFlight.decrementAndGet();
         }
+    }
+
+    @Override
+    public void writeAlone(String text) throws SendFailure {
+        writeBatch(List.of(text), false);
+        writtenAlone.add(text);
     }
 
     @Override
@@ -213,5 +226,10 @@ public final class FakePeer implements Peer {
     /** How many frames each batch carried, in the order written. */
     public List<Integer> batchSizes() {
         return List.copyOf(batchSizes);
+    }
+
+    /** The frames written on their own, outside a batch ({@link #writeAlone}). */
+    public List<String> writtenAlone() {
+        return List.copyOf(writtenAlone);
     }
 }
