@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -40,6 +41,29 @@ public final class ServerLog {
             return all.toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Waits until the container's log has stopped growing for half a second (at most five seconds):
+     * Tomcat's log handler writes from a queue of its own, so a line logged during an undeploy lands a
+     * moment after the undeploy returns.
+     */
+    public static void awaitQuiet() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int length = text().length();
+        while (System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            int now = text().length();
+            if (now == length) {
+                return;
+            }
+            length = now;
         }
     }
 
