@@ -31,8 +31,10 @@ import org.socialvp.wschat.outbox.SendFailure;
  * is a broken connection; an {@link IllegalStateException} means the container no longer sends on
  * this session — it is closing, or its close frame is written — a routine race with a close (the
  * other cause, two overlapping sends, cannot happen: the outbox sends one at a time, and its unit
- * tests show it); anything else ({@code IllegalArgumentException}, {@link EncodeException}) is the
- * container refusing the frame itself, a bug in WSChat.
+ * tests show it). Anything else on a session that is no longer open is the same race: Tyrus
+ * answers a send after the viewer's close with a bare {@link RuntimeException}. Anything else on
+ * an open session ({@code IllegalArgumentException}, {@link EncodeException}) is the container
+ * refusing the frame itself, a bug in WSChat.
  */
 final class SessionPeer implements Peer {
 
@@ -87,7 +89,7 @@ final class SessionPeer implements Peer {
         try {
             async.sendText(text, result -> done.completed(failure(result)));
         } catch (RuntimeException e) {
-            done.completed(judge(e));
+            done.completed(judge(e, session.isOpen()));
         } finally {
             leaveContainer(previous);
         }
@@ -125,7 +127,7 @@ final class SessionPeer implements Peer {
             basic.setBatchingAllowed(false); // writes what is still buffered
         } catch (IOException | RuntimeException e) {
             abandonBatch();
-            throw judge(e);
+            throw judge(e, session.isOpen());
         } finally {
             leaveContainer(previous);
         }
@@ -137,7 +139,7 @@ final class SessionPeer implements Peer {
         try {
             basic.sendText(text);
         } catch (IOException | RuntimeException e) {
-            throw judge(e);
+            throw judge(e, session.isOpen());
         } finally {
             leaveContainer(previous);
         }
@@ -190,15 +192,15 @@ final class SessionPeer implements Peer {
             return null;
         }
         Throwable cause = result.getException();
-        return cause == null ? new SendFailure(SendFailure.Kind.BROKEN, new IOException("send failed")) : judge(cause);
+        return cause == null ? new SendFailure(SendFailure.Kind.BROKEN, new IOException("send failed")) : judge(cause, session.isOpen());
     }
 
-    /** See the class comment. */
-    static SendFailure judge(Throwable thrown) {
+    /** See the class comment; {@code sessionOpen}: whether the session was still open when the failure was judged. */
+    static SendFailure judge(Throwable thrown, boolean sessionOpen) {
         if (thrown instanceof IOException) {
             return new SendFailure(SendFailure.Kind.BROKEN, thrown);
         }
-        if (thrown instanceof IllegalStateException) {
+        if (thrown instanceof IllegalStateException || !sessionOpen) {
             return new SendFailure(SendFailure.Kind.CLOSED, thrown);
         }
         return new SendFailure(SendFailure.Kind.REFUSED, thrown);

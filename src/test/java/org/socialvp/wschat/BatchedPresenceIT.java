@@ -358,7 +358,7 @@ class BatchedPresenceIT extends DeployedWarIT {
                 assertTrue(gap >= BATCH_MILLIS / 2, "frames " + (i - 1) + " and " + i + " only " + gap + " ms apart");
             }
         } finally {
-            arrivals.shutdownNow();
+            stop(arrivals);
             for (AutoCloseable client : List.copyOf(room)) {
                 client.close();
             }
@@ -382,12 +382,12 @@ class BatchedPresenceIT extends DeployedWarIT {
                 String name = "newcomer-" + i;
                 boolean batched = i % 2 == 0;
                 done.add(pool.submit(() -> {
-                    ChatClient newcomer = batched ? Watcher.identified(party, name).client : plain(name);
-                    newcomer.broadcast("\"hello\"");
-                    newcomer.message("watcher-0", "\"psst\"");
-                    newcomer.send("{\"command\":\"state\",\"key\":\"by\",\"value\":" + ChatClient.quote(name) + "}");
-                    newcomer.broadcast("\"bye\"");
-                    newcomer.close();
+                    try (ChatClient newcomer = batched ? Watcher.identified(party, name).client : plain(name)) {
+                        newcomer.broadcast("\"hello\"");
+                        newcomer.message("watcher-0", "\"psst\"");
+                        newcomer.send("{\"command\":\"state\",\"key\":\"by\",\"value\":" + ChatClient.quote(name) + "}");
+                        newcomer.broadcast("\"bye\"");
+                    }
                     return null;
                 }));
             }
@@ -411,7 +411,7 @@ class BatchedPresenceIT extends DeployedWarIT {
                 assertEquals(new ArrayList<>(watcherNames), watcher.list());
             }
         } finally {
-            pool.shutdownNow();
+            stop(pool); // a newcomer still under way closes itself
             watchers.forEach(Watcher::close);
         }
     }
@@ -421,6 +421,7 @@ class BatchedPresenceIT extends DeployedWarIT {
         int viewers = 500;
         ExecutorService pool = Executors.newFixedThreadPool(50);
         List<Watcher> room = new ArrayList<>();
+        List<Watcher> opened = Collections.synchronizedList(new ArrayList<>());
         try {
             List<Future<Watcher>> arrivals = new ArrayList<>();
             for (int i = 0; i < viewers; i++) {
@@ -428,6 +429,7 @@ class BatchedPresenceIT extends DeployedWarIT {
                 boolean speaks = i % 10 == 0;
                 arrivals.add(pool.submit(() -> {
                     Watcher viewer = Watcher.identified(party, name);
+                    opened.add(viewer);
                     if (speaks) {
                         viewer.client.broadcast("\"here\""); // at once after its 300
                     }
@@ -453,10 +455,18 @@ class BatchedPresenceIT extends DeployedWarIT {
                 assertEquals(everyone, viewer.list(), () -> viewer.name + "'s list");
             }
         } finally {
-            pool.shutdownNow();
-            for (Watcher viewer : room) {
+            stop(pool);
+            for (Watcher viewer : List.copyOf(opened)) {
                 viewer.close();
             }
+        }
+    }
+
+    /** Stops the threads of a test and waits for them, so that every client they opened is known when it ends. */
+    private static void stop(ExecutorService pool) throws InterruptedException {
+        pool.shutdownNow();
+        if (!pool.awaitTermination(ChatClient.PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
+            throw new AssertionError("the test's threads did not stop");
         }
     }
 }

@@ -158,8 +158,8 @@ class SessionPeerFrenchLocaleTest {
 
     @Test
     void aFrameTheContainerRefusesIsJudgedTheServersFault() {
-        assertEquals(SendFailure.Kind.REFUSED, SessionPeer.judge(new IllegalArgumentException("MALFORMED[1]")).kind());
-        assertEquals(SendFailure.Kind.BROKEN, SessionPeer.judge(new java.io.IOException("Connexion réinitialisée")).kind());
-        assertTrue(SessionPeer.judge(new IllegalStateException("n'importe quoi")).kind() == SendFailure.Kind.CLOSED);
+        assertEquals(SendFailure.Kind.REFUSED, SessionPeer.judge(new IllegalArgumentException("MALFORMED[1]"), true).kind());
+        assertEquals(SendFailure.Kind.BROKEN, SessionPeer.judge(new java.io.IOException("Connexion réinitialisée"), true).kind());
+        assertTrue(SessionPeer.judge(new IllegalStateException("n'importe quoi"), true).kind() == SendFailure.Kind.CLOSED);
     }
 }

@@ -46,7 +46,18 @@ public final class ChatClient implements AutoCloseable {
     private ChatClient(URI uri) {
         this.socket = HTTP.newWebSocketBuilder().connectTimeout(PATIENCE)
                 .buildAsync(uri, new Listener()).orTimeout(PATIENCE.toSeconds(), TimeUnit.SECONDS).join();
-        this.init = next();
+        JsonObject first;
+        try {
+            first = next();
+        } catch (AssertionError | RuntimeException none) {
+            socket.abort();
+            throw none;
+        }
+        if (!"init".equals(first.getString("type", null))) {
+            socket.abort();
+            fail("the first frame was not the init: " + first + "; then " + received);
+        }
+        this.init = first;
     }
 
     /** Connects and waits for the init frame. */

@@ -1,0 +1,90 @@
+package org.socialvp.wschat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.socialvp.wschat.outbox.SendFailure;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link SessionPeer} against a container that is not Tomcat (Payara's Tyrus), a session of our own
+ * making standing in for Tyrus's: the context class loader of a send (the JDK's platform loader
+ * while the container has the call, the caller's again afterwards; see the class comment for why),
+ * and how a send the container throws out is judged. Tomcat's side is exercised by every
+ * integration test on Tomcat.
+ */
+class SessionPeerTest {
+
+    @Test
+    void aSendIntoAContainerOtherThanTomcatRunsWithThePlatformLoaderAndRestoresTheCallers() {
+        AtomicReference<ClassLoader> duringSend = new AtomicReference<>();
+        RemoteEndpoint.Async async = proxy(RemoteEndpoint.Async.class, (method, args) -> {
+            if (method.equals("sendText") && args.length == 2) {
+                duringSend.set(Thread.currentThread().getContextClassLoader());
+                ((SendHandler) args[1]).onResult(new SendResult());
+            }
+            return null;
+        });
+        Session session = session(async, true);
+        ClassLoader callers = getClass().getClassLoader();
+        Thread.currentThread().setContextClassLoader(callers);
+
+        new SessionPeer(session, 1000).send("{\"type\":\"x\"}", failure -> { });
+
+        assertSame(ClassLoader.getPlatformClassLoader(), duringSend.get(), "the container had the platform loader");
+        assertSame(callers, Thread.currentThread().getContextClassLoader(), "and the caller has its own back");
+    }
+
+    /**
+     * Tyrus answers a send on a session whose viewer has closed with a bare RuntimeException
+     * ("Socket is not connected."): a routine race with a close, not a frame refused. The same
+     * exception on a session still open stays a refusal, the server's own fault.
+     */
+    @Test
+    void aBareRuntimeExceptionFromASendIsAClosedSessionOnceTheSessionIsNoLongerOpen() {
+        assertEquals(SendFailure.Kind.CLOSED, failureOfASendThatThrows(false).kind());
+        assertEquals(SendFailure.Kind.REFUSED, failureOfASendThatThrows(true).kind());
+    }
+
+    /** The failure a send reports when the container throws a bare RuntimeException, the session open or not. */
+    private static SendFailure failureOfASendThatThrows(boolean open) {
+        RemoteEndpoint.Async async = proxy(RemoteEndpoint.Async.class, (method, args) -> {
+            if (method.equals("sendText")) {
+                throw new RuntimeException("Socket is not connected.");
+            }
+            return null;
+        });
+        AtomicReference<SendFailure> reported = new AtomicReference<>();
+        new SessionPeer(session(async, open), 1000).send("{\"type\":\"x\"}", reported::set);
+        return reported.get();
+    }
+
+    /** A session that sends through {@code async} and is {@code open} or not. */
+    private static Session session(RemoteEndpoint.Async async, boolean open) {
+        Map<String, Object> properties = new HashMap<>();
+        return proxy(Session.class, (method, args) -> switch (method) {
+            case "getAsyncRemote" -> async;
+            case "getBasicRemote" -> proxy(RemoteEndpoint.Basic.class, (m, a) -> null);
+            case "getUserProperties" -> properties;
+            case "isOpen" -> open;
+            default -> null;
+        });
+    }
+
+    private interface Answer {
+        Object answer(String method, Object[] args);
+    }
+
+    private static <T> T proxy(Class<T> type, Answer answer) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (self, method, args) -> answer.answer(method.getName(), args == null ? new Object[0] : args)));
+    }
+}
