@@ -31,6 +31,8 @@ class ConcurrencyIT extends DeployedWarIT {
      * class and method, which no translation changes).
      */
     private static final String FAILED_WRITE_CLOSE = "org.apache.tomcat.websocket.WsSession.doClose";
+    /** What the outbox logs when the container refuses a frame for its own sake. */
+    private static final String REFUSED_FRAME = "frame refused by the container";
 
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final List<ChatClient> clients = new ArrayList<>();
@@ -214,6 +216,39 @@ class ConcurrencyIT extends DeployedWarIT {
         }
         Thread.sleep(1000); // the container's log is written asynchronously
         assertEquals(warningsBefore, failedWriteWarnings(), ServerLog.linesContaining(FAILED_WRITE_CLOSE).toString());
+    }
+
+    /**
+     * Viewers who close cleanly while the room is written to: the server's sends to them race
+     * their close, which the container answers by refusing the send (Tomcat with an
+     * IllegalStateException, Tyrus with a bare RuntimeException). That is routine, never the
+     * "frame refused by the container" warning that stands for a bug in WSChat.
+     */
+    @Test
+    void viewersWhoCloseWhileTheRoomIsWrittenToAreNoRefusedFrame() throws Exception {
+        String room = "closing";
+        int viewers = 40;
+        List<String> refusalsBefore = ServerLog.linesContaining(REFUSED_FRAME);
+        List<ChatClient> crowd = new ArrayList<>();
+        try (ChatClient sender = ChatClient.identified(room(room), "sender")) {
+            for (int i = 0; i < viewers; i++) {
+                crowd.add(track(ChatClient.identified(room(room), "viewer" + i)));
+            }
+            Future<?> blasting = threads.submit(() -> {
+                for (int seq = 0; seq < 2000; seq++) {
+                    sender.broadcast("{\"seq\":" + seq + "}");
+                }
+                return null;
+            });
+            for (int i = 0; i < viewers; i++) {
+                ChatClient viewer = crowd.get(i);
+                viewer.nextSkipping("join");
+                viewer.close();
+            }
+            blasting.get();
+        }
+        ServerLog.awaitQuiet();
+        assertEquals(refusalsBefore, ServerLog.linesContaining(REFUSED_FRAME));
     }
 
     private static long failedWriteWarnings() {
