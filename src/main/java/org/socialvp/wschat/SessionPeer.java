@@ -192,7 +192,9 @@ final class SessionPeer implements Peer {
             return null;
         }
         Throwable cause = result.getException();
-        return cause == null ? new SendFailure(SendFailure.Kind.BROKEN, new IOException("send failed")) : judge(cause, session.isOpen());
+        return cause == null
+                ? new SendFailure(SendFailure.Kind.BROKEN, new IOException("send failed"))
+                : judge(cause, session.isOpen());
     }
 
     /** See the class comment; {@code sessionOpen}: whether the session was still open when the failure was judged. */
