@@ -214,7 +214,7 @@ class ConcurrencyIT extends DeployedWarIT {
         } finally {
             sender.close();
         }
-        Thread.sleep(1000); // the container's log is written asynchronously
+        ServerLog.awaitQuiet();
         assertEquals(warningsBefore, failedWriteWarnings(), ServerLog.linesContaining(FAILED_WRITE_CLOSE).toString());
     }
 
