@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.socialvp.wschat.testing.ChatClient;
 import org.socialvp.wschat.testing.DeployedWarIT;
 import org.socialvp.wschat.testing.Deployments;
+import org.socialvp.wschat.testing.Exposition;
 import org.socialvp.wschat.testing.RawClient;
 import org.socialvp.wschat.testing.Server;
 import org.socialvp.wschat.testing.StatusPage;
@@ -124,6 +125,33 @@ class OperationsIT extends DeployedWarIT {
             assertEquals(delta(before, "rejectedOrigins", 1), after.getInt("rejectedOrigins"));
             assertEquals(delta(before, "rateLimited", refused), after.getInt("rateLimited"));
         }
+    }
+
+    /**
+     * A dashboard or an alert built on {@code /metrics} finds every series PROTOCOL.md §13 lists,
+     * each label of the counters by label included, before anything has happened — here with the
+     * server API off, so that no API request is ever answered.
+     */
+    @Test
+    void theMetricsNameEverySeriesOfTheProtocolBeforeItsFirstEvent() {
+        Exposition scrape = Exposition.scrape(base().resolve("metrics"));
+        for (String gauge : List.of("wschat_connections", "wschat_identified", "wschat_rooms", "wschat_outbox_queued_bytes")) {
+            scrape.value(gauge);
+        }
+        for (String counter : List.of("wschat_messages_in_total", "wschat_messages_out_total", "wschat_state_writes_total")) {
+            scrape.value(counter);
+        }
+        for (int code : List.of(1000, 1001, 1003, 1006, 1008, 1009, 1011, 1013)) {
+            scrape.value("wschat_closes_total", Map.of("code", String.valueOf(code)));
+        }
+        for (String result : List.of("resumed", "refused")) {
+            scrape.value("wschat_resumes_total", Map.of("result", result));
+        }
+        for (int status : List.of(200, 400, 401, 404, 412, 413)) {
+            scrape.value("wschat_api_requests_total", Map.of("status", String.valueOf(status)));
+        }
+        assertEquals(0.0, scrape.value("wschat_api_requests_total", Map.of("status", "412")), "the API is off here");
+        assertEquals(0.0, scrape.value("wschat_closes_total", Map.of("code", "1011")), "no internal error, ever");
     }
 
     private static int delta(JsonObject before, String figure, int change) {

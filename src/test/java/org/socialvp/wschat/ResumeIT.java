@@ -222,6 +222,18 @@ class ResumeIT extends DeployedWarIT {
         }
     }
 
+    /** A {@code last} beyond what a 64-bit number holds is still a whole number, one the server never sent. */
+    @Test
+    void aLastTooLargeForAnyCounterIs410NotAWrongType() {
+        Resumable alice = new Resumable(party, "alice");
+        alice.socket.reset();
+        try (ChatClient back = ChatClient.connect(party)) {
+            back.send("{\"command\":\"resume\",\"session\":\"" + alice.token + "\",\"last\":99999999999999999999999}");
+            back.expectOutcome(410);
+            assertEquals(300, back.identify("alice").getInt("code"), "the refusal ended the session");
+        }
+    }
+
     @Test
     void resumeOnAnIdentifiedConnectionIs400() {
         Resumable alice = new Resumable(party, "alice");

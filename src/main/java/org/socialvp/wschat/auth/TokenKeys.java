@@ -8,7 +8,6 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
-import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.util.X509CertUtils;
 import java.io.IOException;
@@ -50,14 +49,14 @@ final class TokenKeys {
     /**
      * @throws InvalidSettingException naming the setting, if it cannot be used
      */
-    static <C extends com.nimbusds.jose.proc.SecurityContext> JWSKeySelector<C> selector(Settings settings) {
+    static <C extends com.nimbusds.jose.proc.SecurityContext> JWSVerificationKeySelector<C> selector(Settings settings) {
         if (settings.tokenSecret().isSet()) {
             return secret(settings.tokenSecret().value());
         }
         return publicKey(settings.tokenPublicKey());
     }
 
-    private static <C extends com.nimbusds.jose.proc.SecurityContext> JWSKeySelector<C> secret(String base64) {
+    private static <C extends com.nimbusds.jose.proc.SecurityContext> JWSVerificationKeySelector<C> secret(String base64) {
         String key = Settings.Key.TOKEN_SECRET.key();
         byte[] secret;
         try {
@@ -87,7 +86,7 @@ final class TokenKeys {
                 ? Base64.getUrlDecoder().decode(compact) : Base64.getDecoder().decode(compact);
     }
 
-    private static <C extends com.nimbusds.jose.proc.SecurityContext> JWSKeySelector<C> publicKey(String setting) {
+    private static <C extends com.nimbusds.jose.proc.SecurityContext> JWSVerificationKeySelector<C> publicKey(String setting) {
         String key = Settings.Key.TOKEN_PUBLIC_KEY.key();
         String pem = setting.contains("-----BEGIN") ? setting : read(key, setting);
         PublicKey publicKey = parse(key, pem);

@@ -1,12 +1,21 @@
 package org.socialvp.wschat.auth;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jwt.EncryptedJWT;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.ConfigurableJWTProcessor;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.text.ParseException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.socialvp.wschat.config.InvalidSettingException;
 import org.socialvp.wschat.config.Settings;
 
@@ -14,6 +23,11 @@ import org.socialvp.wschat.config.Settings;
  * Checks the token a viewer's identify carries (PROTOCOL.md §12) with Nimbus JOSE+JWT: the
  * signature with the configured key and its algorithms only ({@link TokenKeys}), then the claims
  * ({@link RoomClaims}). Thread-safe: one instance serves every connection.
+ *
+ * <p>Every refusal says why. A token signed with an algorithm the key does not take (HS512 with a
+ * 32-byte secret, RS256 against a secret, {@code none}) is refused before anything is verified,
+ * naming the algorithm and those the server takes, so that a site whose tokens all fail learns
+ * from the first 401 what to change.
  */
 public final class TokenVerifier {
 
@@ -23,10 +37,19 @@ public final class TokenVerifier {
      */
     public static final int MAX_TOKEN_CHARS = 8192;
 
+    /** Every algorithm some key of WSChat's takes (see {@link TokenKeys}), in the order named in a refusal. */
+    private static final List<JWSAlgorithm> KNOWN = List.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384,
+            JWSAlgorithm.HS512, JWSAlgorithm.RS256, JWSAlgorithm.ES256);
+
     private final ConfigurableJWTProcessor<Viewer> processor = new DefaultJWTProcessor<>();
+    private final JWSVerificationKeySelector<Viewer> keys;
+    /** The algorithms {@link #keys} takes, as a refusal names them. */
+    private final String accepted;
 
     private TokenVerifier(Settings settings, Clock clock) {
-        processor.setJWSKeySelector(TokenKeys.selector(settings));
+        keys = TokenKeys.selector(settings);
+        accepted = KNOWN.stream().filter(keys::isAllowed).map(JWSAlgorithm::getName).collect(Collectors.joining(", "));
+        processor.setJWSKeySelector(keys);
         processor.setJWTClaimsSetVerifier(new RoomClaims(settings.tokenLeewaySeconds(), clock));
     }
 
@@ -55,15 +78,30 @@ public final class TokenVerifier {
         if (token.length() > MAX_TOKEN_CHARS) {
             return Optional.of("Token too long");
         }
+        JWT jwt;
         try {
-            processor.process(token, new Viewer(room, name));
+            jwt = JWTParser.parse(token);
+        } catch (ParseException e) {
+            return Optional.of("Token malformed");
+        }
+        if (!(jwt instanceof SignedJWT signed)) {
+            return Optional.of(jwt instanceof EncryptedJWT ? "Token has a bad signature: it is encrypted, not signed"
+                    : "Token has a bad signature: it is not signed");
+        }
+        JWSAlgorithm algorithm = signed.getHeader().getAlgorithm();
+        if (!keys.isAllowed(algorithm)) {
+            return Optional.of("Token has a bad signature: it is signed with " + algorithm.getName()
+                    + ", and this server takes " + accepted);
+        }
+        try {
+            processor.process(signed, new Viewer(room, name));
             return Optional.empty();
         } catch (RoomClaims.Refusal refusal) {
             return Optional.of(refusal.getMessage());
-        } catch (ParseException e) {
-            return Optional.of("Token malformed");
+        } catch (BadJWTException e) {
+            // Nimbus reads the registered claims before it verifies: exp, nbf or iat that is not a number.
+            return Optional.of("Token claims malformed: exp, nbf and iat must be numbers");
         } catch (BadJOSEException | JOSEException e) {
-            // A signature that does not verify, an algorithm other than the key's, an unsigned token.
             return Optional.of("Token has a bad signature");
         }
     }

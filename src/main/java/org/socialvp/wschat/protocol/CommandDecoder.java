@@ -14,6 +14,7 @@ import jakarta.json.stream.JsonParsingException;
 import jakarta.websocket.DecodeException;
 import jakarta.websocket.Decoder;
 import java.io.StringReader;
+import java.math.BigDecimal;
 import java.text.Normalizer;
 import java.util.Map;
 
@@ -41,6 +42,8 @@ public final class CommandDecoder implements Decoder.Text<Command> {
     public static final int MAX_NUMBER_EXPONENT = 100_000;
     /** Longest command name echoed back in an "Unknown command" outcome. */
     private static final int MAX_ECHOED_COMMAND = 64;
+    /** From here on a whole number counts as {@link Long#MAX_VALUE} (see {@link #count}). */
+    private static final BigDecimal LARGEST_COUNT = BigDecimal.valueOf(Long.MAX_VALUE);
 
     private final JsonProvider provider;
     private final JsonParserFactory parserFactory;
@@ -248,17 +251,18 @@ public final class CommandDecoder implements Decoder.Text<Command> {
         throw invalid(text, "Field '" + field + "' must be true or false");
     }
 
-    /** A required whole number of zero or more. */
+    /**
+     * A required whole number of zero or more (a {@code seq}, a version). One past what a
+     * {@code long} holds is still a whole number, just one the server never sent: it comes back as
+     * {@link Long#MAX_VALUE}, which no count reaches, so that it is refused for what it is (410,
+     * 409) rather than as a wrong type.
+     */
     private static long count(String text, JsonObject frame, String field) throws DecodeException {
         JsonValue value = present(text, frame, field);
         if (value instanceof JsonNumber number) {
-            try {
-                long count = number.bigDecimalValue().longValueExact();
-                if (count >= 0) {
-                    return count;
-                }
-            } catch (ArithmeticException notWholeOrTooBig) {
-                // refused below
+            BigDecimal count = number.bigDecimalValue();
+            if (count.signum() >= 0 && count.stripTrailingZeros().scale() <= 0) {
+                return count.compareTo(LARGEST_COUNT) >= 0 ? Long.MAX_VALUE : count.longValueExact();
             }
         }
         throw invalid(text, "Field '" + field + "' must be a whole number of zero or more");

@@ -26,6 +26,8 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.Map;
 import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -73,8 +75,30 @@ class TokenVerifierTest {
     void aSecretOfThirtyTwoBytesTakesNoHs384() {
         byte[] longer = new byte[48];
         System.arraycopy(SECRET, 0, longer, 0, 32);
-        // The server's 32 bytes cannot have signed an HS384 token; any such token is refused unchecked.
-        assertRefused(bySecret, sign(claims(), JWSAlgorithm.HS384, mac(longer)), "Token has a bad signature");
+        // The server's 32 bytes are too short for HS384 (RFC 7518 §3.2): any such token is refused unchecked.
+        assertRefused(bySecret, sign(claims(), JWSAlgorithm.HS384, mac(longer)), HS384_AT_32_BYTES);
+    }
+
+    /**
+     * Some JWT libraries sign HS384 and HS512 with any secret; Nimbus, like RFC 7518, does not
+     * verify them with one shorter than the hash. The refusal names the algorithm, so that a site
+     * whose every token fails learns why from the first 401.
+     */
+    @Test
+    void hs384AndHs512SignedWithTheServersOwnThirtyTwoBytesAreRefusedSayingWhy() throws Exception {
+        assertRefused(bySecret, hmacByHand("HS384", "HmacSHA384", claims(), SECRET), HS384_AT_32_BYTES);
+        assertRefused(bySecret, hmacByHand("HS512", "HmacSHA512", claims(), SECRET),
+                "Token has a bad signature: it is signed with HS512, and this server takes HS256");
+        assertAdmits(bySecret, hmacByHand("HS256", "HmacSHA256", claims(), SECRET)); // the by-hand signing is right
+    }
+
+    @Test
+    void aSignedTokenWhoseRegisteredClaimsHaveTheWrongTypesIsRefusedSayingSo() {
+        String why = "Token claims malformed: exp, nbf and iat must be numbers";
+        long inAMinute = CLOCK.instant().getEpochSecond() + 60;
+        assertRefused(bySecret, hs256(claims().claim("exp", Long.toString(inAMinute)), SECRET), why);
+        assertRefused(bySecret, hs256(claims().claim("nbf", "yesterday"), SECRET), why);
+        assertRefused(bySecret, hs256(claims().claim("iat", "now"), SECRET), why);
     }
 
     @Test
@@ -166,9 +190,9 @@ class TokenVerifierTest {
     void anUnsignedTokenIsRefused() {
         String none = new PlainJWT(claims().build()).serialize();
         assertTrue(none.startsWith(b64url("{\"alg\":\"none\"}")), none);
-        assertRefused(bySecret, none, "Token has a bad signature");
-        assertRefused(byRsaKey, none, "Token has a bad signature");
-        assertRefused(byEcKey, none, "Token has a bad signature");
+        assertRefused(bySecret, none, "Token has a bad signature: it is not signed");
+        assertRefused(byRsaKey, none, "Token has a bad signature: it is not signed");
+        assertRefused(byEcKey, none, "Token has a bad signature: it is not signed");
     }
 
     @Test
@@ -182,19 +206,20 @@ class TokenVerifierTest {
     void anHs256TokenSignedWithThePublicKeysPemTextIsRefused() {
         String pem = pem(RSA.getPublic());
         TokenVerifier verifier = verifier(Map.of("wschat.tokenPublicKey", pem));
-        assertRefused(verifier, hs256(claims(), pem.getBytes(StandardCharsets.US_ASCII)), "Token has a bad signature");
-        assertRefused(verifier, hs256(claims(), pem.trim().getBytes(StandardCharsets.US_ASCII)), "Token has a bad signature");
+        assertRefused(verifier, hs256(claims(), pem.getBytes(StandardCharsets.US_ASCII)), HS256_AT_RSA);
+        assertRefused(verifier, hs256(claims(), pem.trim().getBytes(StandardCharsets.US_ASCII)), HS256_AT_RSA);
     }
 
     @Test
     void anHs256TokenSignedWithThePublicKeysDerBytesIsRefused() {
-        assertRefused(byRsaKey, hs256(claims(), RSA.getPublic().getEncoded()), "Token has a bad signature");
-        assertRefused(byEcKey, hs256(claims(), EC.getPublic().getEncoded()), "Token has a bad signature");
+        assertRefused(byRsaKey, hs256(claims(), RSA.getPublic().getEncoded()), HS256_AT_RSA);
+        assertRefused(byEcKey, hs256(claims(), EC.getPublic().getEncoded()),
+                "Token has a bad signature: it is signed with HS256, and this server takes ES256");
     }
 
     @Test
     void anRs256TokenIsRefusedWhenTheServerHoldsASecret() {
-        assertRefused(bySecret, rs256(claims(), RSA), "Token has a bad signature");
+        assertRefused(bySecret, rs256(claims(), RSA), "Token has a bad signature: it is signed with RS256, and this server takes HS256");
     }
 
     @Test
@@ -205,11 +230,11 @@ class TokenVerifierTest {
 
     @Test
     void aKeyAdmitsOnlyItsOwnAlgorithm() {
-        assertRefused(byRsaKey, es256(claims(), EC), "Token has a bad signature");
-        assertRefused(byEcKey, rs256(claims(), RSA), "Token has a bad signature");
+        assertRefused(byRsaKey, es256(claims(), EC), "Token has a bad signature: it is signed with ES256, and this server takes RS256");
+        assertRefused(byEcKey, rs256(claims(), RSA), "Token has a bad signature: it is signed with RS256, and this server takes ES256");
         // PS256 is an RSA signature the key could check, but the setting pins RS256.
         assertRefused(byRsaKey, sign(claims(), JWSAlgorithm.PS256, new RSASSASigner(RSA.getPrivate())),
-                "Token has a bad signature");
+                "Token has a bad signature: it is signed with PS256, and this server takes RS256");
     }
 
     @Test
@@ -291,6 +316,20 @@ class TokenVerifierTest {
     }
 
     /** Refused for a reason the protocol leaves open (malformed, or a bad signature). */
+    /** An HS256 token shown to a server that holds an RSA public key. */
+    private static final String HS256_AT_RSA = "Token has a bad signature: it is signed with HS256, and this server takes RS256";
+    private static final String HS384_AT_32_BYTES = "Token has a bad signature: it is signed with HS384, and this server takes HS256";
+
+    /** A JWT signed with the JDK's HMAC, as libraries that sign with any secret length do. */
+    private static String hmacByHand(String alg, String jcaName, JWTClaimsSet.Builder claims, byte[] secret)
+            throws Exception {
+        String signingInput = b64url("{\"alg\":\"" + alg + "\"}") + "." + b64url(claims.build().toString());
+        Mac mac = Mac.getInstance(jcaName);
+        mac.init(new SecretKeySpec(secret, jcaName));
+        byte[] signature = mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));
+        return signingInput + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+    }
+
     private static void assertRefused(TokenVerifier verifier, String token) {
         assertTrue(verifier.refusal(token, ROOM, NAME).isPresent(), () -> "admitted: " + token);
     }

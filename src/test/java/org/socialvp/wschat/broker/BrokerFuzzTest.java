@@ -811,16 +811,21 @@ class BrokerFuzzTest {
         return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
     }
 
-    /** A whole number of zero or more as PROTOCOL.md has it ({@code 2}, {@code 2.0}, {@code 2e0}), or -1. */
+    /**
+     * A whole number of zero or more as PROTOCOL.md has it ({@code 2}, {@code 2.0}, {@code 2e0}), or
+     * -1; one too large for a {@code long} is a version no key ever reaches, {@link Long#MAX_VALUE}.
+     */
     private static long count(JsonValue value) {
-        if (value instanceof JsonNumber number) {
-            try {
-                return Math.max(-1, number.bigDecimalValue().longValueExact());
-            } catch (ArithmeticException notWhole) {
-                return -1;
-            }
+        if (!(value instanceof JsonNumber number)) {
+            return -1;
         }
-        return -1;
+        BigInteger whole;
+        try {
+            whole = number.bigDecimalValue().toBigIntegerExact();
+        } catch (ArithmeticException notWhole) {
+            return -1;
+        }
+        return whole.signum() < 0 ? -1 : whole.min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
     }
 
     private static int code(JsonObject frame) {

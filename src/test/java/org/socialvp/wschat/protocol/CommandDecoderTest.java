@@ -10,6 +10,7 @@ import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import jakarta.websocket.DecodeException;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -104,6 +105,26 @@ class CommandDecoderTest {
     void textThatIsNotOneJsonObjectIsRefused(String text) {
         DecodeException refused = assertThrows(DecodeException.class, () -> decoder.decode(text));
         assertTrue(refused.getMessage().startsWith("Message"), refused.getMessage());
+    }
+
+    @Test
+    void wholeNumbersPastWhatALongHoldsAreTheLargestCountNotAWrongType() throws DecodeException {
+        for (String huge : List.of("9223372036854775807", "9223372036854775808", "99999999999999999999999", "1e400")) {
+            assertEquals(new Command.Resume("s", Long.MAX_VALUE), decoder.decode(resume(huge)), huge);
+            assertEquals(Long.MAX_VALUE, ((Command.State) decoder.decode(
+                    "{\"command\":\"state\",\"key\":\"k\",\"value\":1,\"ifVersion\":" + huge + "}")).ifVersion(), huge);
+        }
+        assertEquals(new Command.Resume("s", 9223372036854775806L), decoder.decode(resume("9223372036854775806")));
+        assertEquals(new Command.Resume("s", 20), decoder.decode(resume("2e1")));
+        assertEquals(new Command.Resume("s", 3), decoder.decode(resume("3.000")));
+        for (String notACount : List.of("-1", "1.5", "-99999999999999999999999", "1e-400", "\"3\"")) {
+            DecodeException refused = assertThrows(DecodeException.class, () -> decoder.decode(resume(notACount)), notACount);
+            assertEquals("Field 'last' must be a whole number of zero or more", refused.getMessage());
+        }
+    }
+
+    private static String resume(String last) {
+        return "{\"command\":\"resume\",\"session\":\"s\",\"last\":" + last + "}";
     }
 
     @Test

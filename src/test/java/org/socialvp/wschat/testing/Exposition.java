@@ -185,7 +185,7 @@ public final class Exposition {
         return value(name, Map.of());
     }
 
-    /** The series, or 0 if it has not appeared (a labelled counter appears once it has counted something). */
+    /** The series, or 0 if it has not appeared (a label the server does not start with appears once it has counted something). */
     public double valueOrZero(String name, Map<String, String> labels) {
         return samples.getOrDefault(name, Map.of()).getOrDefault(new TreeMap<>(labels), 0.0);
     }
