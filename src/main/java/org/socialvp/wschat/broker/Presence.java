@@ -1,6 +1,7 @@
 package org.socialvp.wschat.broker;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.socialvp.wschat.cluster.NameDirectory;
 import org.socialvp.wschat.outbox.Frame;
 import org.socialvp.wschat.protocol.Event;
@@ -40,7 +41,7 @@ final class Presence {
             room.presence().changed(name, true);
         }
         Frame.Encoded join = frames.encode(new Event.Join(name));
-        toUnbatched(room, client, join);
+        toUnbatched(room, client, join, delivery::to);
         delivery.toOtherServers(room.name(), join);
     }
 
@@ -50,7 +51,7 @@ final class Presence {
         room.presence().changed(name, false);
         room.presence().changed(name, true);
         Frame.Encoded quit = frames.encode(new Event.Quit(name));
-        toUnbatched(room, client, quit);
+        toUnbatched(room, client, quit, delivery::to);
         delivery.toOtherServers(room.name(), quit);
     }
 
@@ -117,13 +118,14 @@ final class Presence {
         }
     }
 
-    private void toUnbatched(Room room, Client except, Frame.Encoded frame) {
+    /** {@code frame} to every viewer of {@code room} but {@code except} that hears presence one by one, through {@code to}. */
+    private static void toUnbatched(Room room, Client except, Frame.Encoded frame, BiConsumer<Client, Frame.Encoded> to) {
         if (room.identifiedCount() <= room.presence().batchedCount()) {
             return; // a premiere of batched viewers: nobody to tell one by one, no need to look at each
         }
         for (Client recipient : room.identified()) {
             if (recipient != except && !recipient.batchedPresence()) {
-                delivery.to(recipient, frame);
+                to.accept(recipient, frame);
             }
         }
     }
@@ -131,21 +133,29 @@ final class Presence {
     /**
      * {@code client} gives up {@code name} (a rename, or leaving): released in its room and in the
      * directory, and the others hear it quit. Nothing happens if it did not hold the name.
+     *
+     * <p>The quit is queued for the room (and the batches told) before the name is free, so that a
+     * viewer who takes the name at once is heard of after it, never before, and is not itself sent
+     * the quit of the name it now holds.
      */
     void left(Client client, String name) {
         Room room = client.room();
-        if (!room.release(name, client)) {
+        Frame.Encoded quit = frames.encode(new Event.Quit(name));
+        Delivery.Batch farewell = delivery.batch();
+        boolean held = room.release(name, client, () -> {
+            if (client.batchedPresence() && name.equals(client.name())) {
+                room.presence().departed(client); // for good: a rename releases the name it had before
+            }
+            if (!stopping) {
+                room.presence().changed(name, false);
+                toUnbatched(room, client, quit, farewell::to);
+            }
+        });
+        if (!held) {
             return;
         }
+        farewell.send();
         directory.release(room.name(), name);
-        if (client.batchedPresence() && name.equals(client.name())) {
-            room.presence().departed(client); // for good: a rename releases the name it had before
-        }
-        Frame.Encoded quit = frames.encode(new Event.Quit(name));
-        if (!stopping) {
-            room.presence().changed(name, false);
-            toUnbatched(room, client, quit);
-        }
         delivery.toOtherServers(room.name(), quit);
     }
 
@@ -159,7 +169,7 @@ final class Presence {
         Frame.Encoded quit = frames.encode(new Event.Quit(name));
         if (roomHere != null) {
             roomHere.presence().changed(name, false);
-            toUnbatched(roomHere, null, quit);
+            toUnbatched(roomHere, null, quit, delivery::to);
         }
         delivery.toOtherServers(roomName, quit);
     }

@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Reads on the message path ({@link #find}, {@link #identified}) are lock-free reads of a
  * {@link ConcurrentHashMap}. A name is claimed with one atomic {@code putIfAbsent} and released
- * with {@code remove(name, client)}, so of many connections racing for a name exactly one wins and
- * a client can only ever release a name it holds.
+ * by one atomic update that checks the holder, so of many connections racing for a name exactly one
+ * wins and a client can only ever release a name it holds.
  *
  * <p>{@link #connections} counts open connections (identified or not); it is only read and
  * written inside {@code ConcurrentHashMap.compute} on this room's key in {@link Rooms}, which
@@ -49,9 +49,26 @@ final class Room {
         return holder == null || holder == client;
     }
 
-    /** Releases {@code name} if {@code client} holds it; {@code true} if it did. */
-    boolean release(String name, Client client) {
-        return members.remove(name, client);
+    /**
+     * Releases {@code name} if {@code client} holds it, running {@code farewell} first, while it
+     * still holds it: whatever {@code farewell} queues reaches every viewer before anything from
+     * the name's next holder, who cannot claim it before then. Of callers racing to release one
+     * claim, exactly one runs {@code farewell}. It runs inside the map's update of the name, so it
+     * must only queue (a {@link Delivery.Batch}, sent after this returns), never send or wait.
+     *
+     * @return whether {@code client} held the name
+     */
+    boolean release(String name, Client client, Runnable farewell) {
+        boolean[] held = new boolean[1];
+        members.computeIfPresent(name, (key, holder) -> {
+            if (holder != client) {
+                return holder;
+            }
+            held[0] = true;
+            farewell.run();
+            return null;
+        });
+        return held[0];
     }
 
     /** Gives {@code name}, held by {@code from}, to {@code to} in one step (a resumed session); whether it did. */

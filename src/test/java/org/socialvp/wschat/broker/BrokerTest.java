@@ -9,8 +9,10 @@ import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.socialvp.wschat.cluster.LocalOnly;
@@ -217,6 +219,50 @@ class BrokerTest {
                         "each version once, in order, from the snapshot on: " + versions.subList(Math.max(0, i - 3), i + 1));
             }
             assertEquals(writes, versions.isEmpty() ? 0 : versions.get(versions.size() - 1), "and the last write");
+        }
+    }
+
+    /**
+     * A viewer drops and its name is taken again at once (a reload, another tab): everyone hears
+     * the old holder quit before the new one joins, and the new holder never hears that its own
+     * name quit. Once the quit went to the room after the name was free, so a newcomer quick
+     * enough could be announced before it, and a roster kept from join and quit lost the name.
+     */
+    @Test
+    void aNameGivenUpAndTakenAgainAtOnceIsHeardToQuitBeforeItJoinsAgain() throws Exception {
+        broker.shutdown();
+        broker = broker(Map.of("wschat.rateLimitPerSecond", "0", "wschat.rateLimitBytesPerSecond", "0"));
+        List<Viewer> watchers = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            watchers.add(identified("party", "watcher" + i)); // a room the quit takes a while to go round
+        }
+        for (int round = 0; round < 200; round++) {
+            String name = "h" + round;
+            Viewer holder = identified("party", name);
+            Viewer newcomer = connect("party");
+            Thread leaving = new Thread(() -> holder.connection().closed(1006, ""));
+            leaving.start();
+            int code;
+            do {
+                newcomer.send("{\"command\":\"identify\",\"name\":\"" + name + "\"}");
+                code = newcomer.next("outcome").getInt("code");
+            } while (code == 305);
+            assertEquals(300, code);
+            leaving.join();
+            for (String text : newcomer.peer().drain()) {
+                assertTrue(!text.equals("{\"type\":\"quit\",\"who\":\"" + name + "\"}"),
+                        () -> "the new holder of " + name + " was told it quit");
+            }
+            newcomer.connection().closed(1000, "bye");
+        }
+        for (Viewer watcher : watchers) {
+            Set<String> roster = new HashSet<>();
+            for (String text : watcher.peer().drain()) {
+                JsonObject frame = JSON.createReader(new StringReader(text)).readObject();
+                String who = frame.getString("who");
+                boolean consistent = frame.getString("type").equals("join") ? roster.add(who) : roster.remove(who);
+                assertTrue(consistent, () -> "a roster kept from join and quit stays right: " + text + " with " + roster);
+            }
         }
     }
 
