@@ -140,7 +140,7 @@ final class Commands {
         }
         NameDirectory.Claim elsewhere = directory.claim(room.name(), name);
         if (elsewhere == NameDirectory.Claim.TAKEN) {
-            room.release(name, client, () -> { }); // nobody heard it join: nothing to tell
+            room.release(name, client); // nobody heard it join: nothing to tell
             return null;
         }
         if (elsewhere == NameDirectory.Claim.TAKEN_OVER) {

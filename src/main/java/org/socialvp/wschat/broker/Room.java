@@ -49,6 +49,11 @@ final class Room {
         return holder == null || holder == client;
     }
 
+    /** Releases {@code name} if {@code client} holds it, with nothing to tell; whether it did. */
+    boolean release(String name, Client client) {
+        return members.remove(name, client);
+    }
+
     /**
      * Releases {@code name} if {@code client} holds it, running {@code farewell} first, while it
      * still holds it: whatever {@code farewell} queues reaches every viewer before anything from
