@@ -104,8 +104,8 @@ class TokenSettingsTest {
         Path rsaFile = Files.writeString(folder.resolve("site-rsa.pem"), pem(RSA.getPublic()));
         TokenVerifier byRsaFile = verifier(Map.of("wschat.tokenPublicKey", rsaFile.toString()));
         assertEquals(Optional.empty(), byRsaFile.refusal(rs256(claims(), RSA), ROOM, NAME));
-        assertEquals(Optional.of("Token has a bad signature"), byRsaFile.refusal(hs256(claims(),
-                Files.readAllBytes(rsaFile)), ROOM, NAME));
+        assertEquals(Optional.of("Token has a bad signature: it is signed with HS256, and this server takes RS256"),
+                byRsaFile.refusal(hs256(claims(), Files.readAllBytes(rsaFile)), ROOM, NAME));
         Path ecFile = Files.writeString(folder.resolve("site-ec.pem"), pem(EC.getPublic()));
         TokenVerifier byEcFile = verifier(Map.of("wschat.tokenPublicKey", "  " + ecFile + "  "));
         assertEquals(Optional.empty(), byEcFile.refusal(es256(claims(), EC), ROOM, NAME));
