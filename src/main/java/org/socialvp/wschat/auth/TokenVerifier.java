@@ -36,6 +36,8 @@ public final class TokenVerifier {
      * is refused before it is decoded, so that a client cannot make the server parse megabytes.
      */
     public static final int MAX_TOKEN_CHARS = 8192;
+    /** The longest {@code alg} a refusal repeats; the header is the client's text. */
+    private static final int MAX_ECHOED_ALGORITHM = 16;
 
     /** Every algorithm some key of WSChat's takes (see {@link TokenKeys}), in the order named in a refusal. */
     private static final List<JWSAlgorithm> KNOWN = List.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384,
@@ -90,8 +92,9 @@ public final class TokenVerifier {
         }
         JWSAlgorithm algorithm = signed.getHeader().getAlgorithm();
         if (!keys.isAllowed(algorithm)) {
-            return Optional.of("Token has a bad signature: it is signed with " + algorithm.getName()
-                    + ", and this server takes " + accepted);
+            String named = algorithm.getName().length() > MAX_ECHOED_ALGORITHM
+                    ? algorithm.getName().substring(0, MAX_ECHOED_ALGORITHM) + "…" : algorithm.getName();
+            return Optional.of("Token has a bad signature: it is signed with " + named + ", and this server takes " + accepted);
         }
         try {
             processor.process(signed, new Viewer(room, name));
@@ -99,8 +102,9 @@ public final class TokenVerifier {
         } catch (RoomClaims.Refusal refusal) {
             return Optional.of(refusal.getMessage());
         } catch (BadJWTException e) {
-            // Nimbus reads the registered claims before it verifies: exp, nbf or iat that is not a number.
-            return Optional.of("Token claims malformed: exp, nbf and iat must be numbers");
+            // Nimbus reads the claims before it verifies: a payload that is not a JSON object, or a
+            // registered claim of the wrong type (exp, nbf, iat not a number; iss, sub, jti not a string).
+            return Optional.of("Token claims malformed");
         } catch (BadJOSEException | JOSEException e) {
             return Optional.of("Token has a bad signature");
         }

@@ -118,9 +118,18 @@ final class Presence {
         }
     }
 
-    /** {@code frame} to every viewer of {@code room} but {@code except} that hears presence one by one, through {@code to}. */
     private static void toUnbatched(Room room, Client except, Frame.Encoded frame, BiConsumer<Client, Frame.Encoded> to) {
-        if (room.identifiedCount() <= room.presence().batchedCount()) {
+        toUnbatched(room, except, 0, frame, to);
+    }
+
+    /**
+     * {@code frame} to every viewer of {@code room} but {@code except} that hears presence one by
+     * one, through {@code to}; {@code namesOfExcept} of the room's names belong to {@code except}
+     * and are not counted as such viewers (a leaver's name is still held while its quit is queued).
+     */
+    private static void toUnbatched(Room room, Client except, int namesOfExcept, Frame.Encoded frame,
+            BiConsumer<Client, Frame.Encoded> to) {
+        if (room.identifiedCount() - namesOfExcept <= room.presence().batchedCount()) {
             return; // a premiere of batched viewers: nobody to tell one by one, no need to look at each
         }
         for (Client recipient : room.identified()) {
@@ -134,28 +143,31 @@ final class Presence {
      * {@code client} gives up {@code name} (a rename, or leaving): released in its room and in the
      * directory, and the others hear it quit. Nothing happens if it did not hold the name.
      *
-     * <p>The quit is queued for the room (and the batches told) before the name is free, so that a
-     * viewer who takes the name at once is heard of after it, never before, and is not itself sent
-     * the quit of the name it now holds.
+     * <p>The quit is queued for the room (the batches told, the directory asked to release) before
+     * the name is free and while no other name of the room changes hands ({@link Room#release(String,
+     * Client, Runnable)}): a viewer who takes the name at once is heard of after the quit, never
+     * before, and is not itself sent the quit of the name it now holds.
      */
     void left(Client client, String name) {
         Room room = client.room();
         Frame.Encoded quit = frames.encode(new Event.Quit(name));
+        boolean renaming = !name.equals(client.name());
         Delivery.Batch farewell = delivery.batch();
         boolean held = room.release(name, client, () -> {
-            if (client.batchedPresence() && name.equals(client.name())) {
+            if (client.batchedPresence() && !renaming) {
                 room.presence().departed(client); // for good: a rename releases the name it had before
             }
             if (!stopping) {
                 room.presence().changed(name, false);
-                toUnbatched(room, client, quit, farewell::to);
+                int namesHeld = renaming && room.find(client.name()) == client ? 2 : 1; // a renamer's new name too
+                toUnbatched(room, client, namesHeld, quit, farewell::to);
             }
+            directory.release(room.name(), name); // queued for the Redis thread before any claim of the name here
         });
         if (!held) {
             return;
         }
         farewell.send();
-        directory.release(room.name(), name);
         delivery.toOtherServers(room.name(), quit);
     }
 

@@ -8,9 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * One watch party: its identified clients by name.
  *
  * <p>Reads on the message path ({@link #find}, {@link #identified}) are lock-free reads of a
- * {@link ConcurrentHashMap}. A name is claimed with one atomic {@code putIfAbsent} and released
- * by one atomic update that checks the holder, so of many connections racing for a name exactly one
- * wins and a client can only ever release a name it holds.
+ * {@link ConcurrentHashMap}. Names are claimed ({@code putIfAbsent}) and released (checking the
+ * holder) one at a time per room, under a lock that nothing on the message path takes: of many
+ * connections racing for a name exactly one wins, a client can only ever release a name it holds,
+ * and a departure's {@code quit} is queued for exactly the viewers that hold a name meanwhile.
  *
  * <p>{@link #connections} counts open connections (identified or not); it is only read and
  * written inside {@code ConcurrentHashMap.compute} on this room's key in {@link Rooms}, which
@@ -22,6 +23,8 @@ final class Room {
     private final RoomState state = new RoomState();
     private final PresenceLog presence = new PresenceLog();
     private final ConcurrentHashMap<String, Client> members = new ConcurrentHashMap<>();
+    /** Held while a name is claimed or released (never while sending): see {@link #release(String, Client, Runnable)}. */
+    private final Object namesChanging = new Object();
     /** Written only inside {@link Rooms}' {@code compute} on {@link #name}; volatile for the status readers. */
     volatile int connections;
 
@@ -45,40 +48,49 @@ final class Room {
 
     /** Claims {@code name} for {@code client}; {@code false} if another client holds it. */
     boolean claim(String name, Client client) {
-        Client holder = members.putIfAbsent(name, client);
-        return holder == null || holder == client;
+        synchronized (namesChanging) {
+            Client holder = members.putIfAbsent(name, client);
+            return holder == null || holder == client;
+        }
     }
 
     /** Releases {@code name} if {@code client} holds it, with nothing to tell; whether it did. */
     boolean release(String name, Client client) {
-        return members.remove(name, client);
+        synchronized (namesChanging) {
+            return members.remove(name, client);
+        }
     }
 
     /**
      * Releases {@code name} if {@code client} holds it, running {@code farewell} first, while it
-     * still holds it: whatever {@code farewell} queues reaches every viewer before anything from
-     * the name's next holder, who cannot claim it before then. Of callers racing to release one
-     * claim, exactly one runs {@code farewell}. It runs inside the map's update of the name, so it
-     * must only queue (a {@link Delivery.Batch}, sent after this returns), never send or wait.
+     * still holds it and while no other name of the room is claimed or released: what
+     * {@code farewell} queues reaches every viewer that holds a name at that moment, before
+     * anything from the name's next holder, and a viewer that claims a name afterwards never sees
+     * this one. Of callers racing to release one claim, exactly one runs {@code farewell}. It runs
+     * under the room's lock, so it must only queue (a {@link Delivery.Batch}, sent after this
+     * returns), never send or wait.
      *
      * @return whether {@code client} held the name
      */
     boolean release(String name, Client client, Runnable farewell) {
-        boolean[] held = new boolean[1];
-        members.computeIfPresent(name, (key, holder) -> {
-            if (holder != client) {
-                return holder;
+        synchronized (namesChanging) {
+            if (members.get(name) != client) {
+                return false;
             }
-            held[0] = true;
-            farewell.run();
-            return null;
-        });
-        return held[0];
+            try {
+                farewell.run();
+            } finally {
+                members.remove(name, client);
+            }
+            return true;
+        }
     }
 
     /** Gives {@code name}, held by {@code from}, to {@code to} in one step (a resumed session); whether it did. */
     boolean takeOver(String name, Client from, Client to) {
-        return members.replace(name, from, to);
+        synchronized (namesChanging) {
+            return members.replace(name, from, to);
+        }
     }
 
     Client find(String name) {
