@@ -44,6 +44,9 @@ final class FrameQueue {
      * The next frames, still counted until {@link #sent}: up to {@code maxFrames} of them, as many
      * as fit in {@code maxWireBytes} on the wire ({@link #wireBytes}), and always the next one even
      * if it alone is larger.
+     *
+     * <p>Besides the token's holder only a close takes frames out ({@link #clear}, from any
+     * thread): if it empties the queue between the look and the take, the batch ends there.
      */
     List<Frame> poll(int maxFrames, int maxWireBytes) {
         List<Frame> batch = new ArrayList<>(Math.min(maxFrames, 16));
@@ -54,7 +57,14 @@ final class FrameQueue {
             if (wire > maxWireBytes && !batch.isEmpty()) {
                 break;
             }
-            batch.add(frames.poll()); // only the token's holder takes frames out: the same one
+            Frame taken = frames.poll();
+            if (taken == null) {
+                break; // cleared by a close meanwhile
+            }
+            batch.add(taken);
+            if (taken != next) {
+                break; // cleared, and a frame offered since: its size was not looked at
+            }
         }
         return batch;
     }
