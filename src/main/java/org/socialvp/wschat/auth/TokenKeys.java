@@ -22,6 +22,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.socialvp.wschat.config.InvalidSettingException;
 import org.socialvp.wschat.config.Settings;
@@ -42,6 +43,9 @@ final class TokenKeys {
     static final int MIN_SECRET_BYTES = 32;
     /** The smallest RSA key accepted, in bits. */
     static final int MIN_RSA_BITS = 2048;
+    /** Every algorithm one of these keys may take, in the order a refusal names them. */
+    static final List<JWSAlgorithm> ALGORITHMS = List.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384,
+            JWSAlgorithm.HS512, JWSAlgorithm.RS256, JWSAlgorithm.ES256);
 
     private TokenKeys() {
     }

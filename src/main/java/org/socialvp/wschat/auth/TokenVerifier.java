@@ -13,7 +13,6 @@ import com.nimbusds.jwt.proc.ConfigurableJWTProcessor;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.text.ParseException;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.socialvp.wschat.config.InvalidSettingException;
@@ -39,10 +38,6 @@ public final class TokenVerifier {
     /** The longest {@code alg} a refusal repeats; the header is the client's text. */
     private static final int MAX_ECHOED_ALGORITHM = 16;
 
-    /** Every algorithm some key of WSChat's takes (see {@link TokenKeys}), in the order named in a refusal. */
-    private static final List<JWSAlgorithm> KNOWN = List.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384,
-            JWSAlgorithm.HS512, JWSAlgorithm.RS256, JWSAlgorithm.ES256);
-
     private final ConfigurableJWTProcessor<Viewer> processor = new DefaultJWTProcessor<>();
     private final JWSVerificationKeySelector<Viewer> keys;
     /** The algorithms {@link #keys} takes, as a refusal names them. */
@@ -50,7 +45,7 @@ public final class TokenVerifier {
 
     private TokenVerifier(Settings settings, Clock clock) {
         keys = TokenKeys.selector(settings);
-        accepted = KNOWN.stream().filter(keys::isAllowed).map(JWSAlgorithm::getName).collect(Collectors.joining(", "));
+        accepted = TokenKeys.ALGORITHMS.stream().filter(keys::isAllowed).map(JWSAlgorithm::getName).collect(Collectors.joining(", "));
         processor.setJWSKeySelector(keys);
         processor.setJWTClaimsSetVerifier(new RoomClaims(settings.tokenLeewaySeconds(), clock));
     }
