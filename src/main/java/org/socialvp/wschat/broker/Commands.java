@@ -69,7 +69,9 @@ final class Commands {
      * client from the moment its first name is claimed wait until its 300 is queued
      * ({@link Client#holdBack}): nothing reaches it before its 300, and a session's numbering starts
      * right after it. If the connection closed meanwhile ({@link Departures} on another thread), the
-     * name just claimed is released here: whichever of the two runs last sees the other's write.
+     * name just claimed is released here and the session just opened ended — whichever of the two
+     * runs last sees the other's write — unless the departure found the session and suspended it:
+     * then the viewer stays, waiting for its resume.
      */
     private void identify(Client client, Command.Identify identify) {
         String name = identify.name();
@@ -120,7 +122,8 @@ final class Commands {
             delivery.release(client);
         }
         LOG.log(Level.DEBUG, () -> client + " identified");
-        if (client.isGone()) {
+        if (client.isGone() && !sessions.awaitsResume(client)) {
+            sessions.forget(client); // opened after the departure looked: nobody else will end it
             presence.left(client, name);
         }
     }

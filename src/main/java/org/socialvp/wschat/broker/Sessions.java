@@ -146,6 +146,12 @@ final class Sessions {
         return session != null && settings.resumable() && session.suspend(client, System.nanoTime());
     }
 
+    /** Whether {@code client}'s connection ended into a suspended session, which now waits for a resume. */
+    boolean awaitsResume(Client client) {
+        Session session = client.session();
+        return session != null && session.client() == client && session.isSuspended();
+    }
+
     /** {@code client}'s connection is over for good: its session, if it is the session's connection, ends. */
     void forget(Client client) {
         Session session = client.session();

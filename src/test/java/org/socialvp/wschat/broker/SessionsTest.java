@@ -94,6 +94,28 @@ class SessionsTest {
     }
 
     @Test
+    void aConnectionLostTheInstantItsSessionOpensIsSuspendedAndNobodyHearsItLeave() throws Exception {
+        Viewer bob = Viewer.identified(broker, "party", "bob");
+        Viewer alice = Viewer.connect(broker, "party");
+        alice.peer().afterEachWrite(text -> {
+            if (text.contains("\"session\"")) {
+                alice.connection().closed(1006, ""); // a reset as the 300 arrives, before the identify is over
+            }
+        });
+        String token = resumable(alice, "alice");
+        assertEquals("alice", bob.next("join").getString("who"));
+        bob.send("{\"command\":\"list\"}");
+        assertEquals("[\"alice\",\"bob\"]", bob.next("list").get("names").toString(), "the name is still held");
+
+        Viewer back = Viewer.connect(broker, "party");
+        resume(back, token, 0);
+        assertEquals(301, back.next("outcome").getInt("code"));
+        bob.send("{\"command\":\"broadcast\",\"message\":\"welcome back\"}");
+        assertEquals(1, back.next("broadcast").getInt("seq"));
+        assertNull(bob.peer().next(), "bob never heard alice leave or come back");
+    }
+
+    @Test
     void framesWrittenToAConnectionThatTurnsOutDeadAreSentAgain() throws Exception {
         broker.shutdown();
         broker = broker(Map.of("wschat.pingIntervalSeconds", "1", "wschat.pongTimeoutSeconds", "1"));

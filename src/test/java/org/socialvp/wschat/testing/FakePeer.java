@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.socialvp.wschat.outbox.Peer;
 import org.socialvp.wschat.outbox.SendFailure;
 
@@ -52,6 +53,8 @@ public final class FakePeer implements Peer {
     /** While set, writeBatch waits on it: a writer stuck on a peer that stopped reading. */
     private volatile CountDownLatch batchStall;
     private volatile Runnable hung;
+    /** Run on the writing thread after each frame is recorded as written. */
+    private volatile Consumer<String> afterWrite = text -> { };
     private volatile boolean open = true;
     private volatile int closeCode;
     private volatile String closeReason;
@@ -77,6 +80,15 @@ public final class FakePeer implements Peer {
     }
 
     /** Batches block until {@link #unstall}. */
+    /**
+     * Runs {@code action} on the writing thread after each frame is written, before the write
+     * returns: for what a client does the instant a frame arrives (a reset racing the server's
+     * next step).
+     */
+    public void afterEachWrite(Consumer<String> action) {
+        afterWrite = action;
+    }
+
     public void stallBatches() {
         batchStall = new CountDownLatch(1);
     }
@@ -120,6 +132,9 @@ public final class FakePeer implements Peer {
             written.add(text);
         }
         inFlight.decrementAndGet();
+        if (failure == null) {
+            afterWrite.accept(text);
+        }
         done.completed(failure == null ? null : new SendFailure(failure, new RuntimeException("scripted")));
     }
 
@@ -154,9 +169,11 @@ public final class FakePeer implements Peer {
             written.addAll(texts);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
         } finally {
             inFlight.decrementAndGet();
         }
+        texts.forEach(afterWrite);
     }
 
     @Override
