@@ -68,10 +68,8 @@ final class Commands {
      * who identifies after that 300 never hears an old {@code join}. Frames that others send the
      * client from the moment its first name is claimed wait until its 300 is queued
      * ({@link Client#holdBack}): nothing reaches it before its 300, and a session's numbering starts
-     * right after it. If the connection closed meanwhile ({@link Departures} on another thread), the
-     * name just claimed is released here and the session just opened ended — whichever of the two
-     * runs last sees the other's write — unless the departure found the session and suspended it:
-     * then the viewer stays, waiting for its resume.
+     * right after it. If the connection closed meanwhile, what the departure missed is let go
+     * ({@link #letGoIfGoneMeanwhile}).
      */
     private void identify(Client client, Command.Identify identify) {
         String name = identify.name();
@@ -122,9 +120,22 @@ final class Commands {
             delivery.release(client);
         }
         LOG.log(Level.DEBUG, () -> client + " identified");
+        letGoIfGoneMeanwhile(client);
+    }
+
+    /**
+     * After an identify or a resume gave {@code client} a name or a session: if its connection closed
+     * meanwhile ({@link Departures}, on another thread), whatever the departure did not see is let go
+     * here — the session ended, the name released. Whichever of the two runs last sees the other's
+     * write; a session the departure found and suspended is left waiting for its resume.
+     */
+    private void letGoIfGoneMeanwhile(Client client) {
         if (client.isGone() && !sessions.awaitsResume(client)) {
-            sessions.forget(client); // opened after the departure looked: nobody else will end it
-            presence.left(client, name);
+            sessions.forget(client);
+            String name = client.name();
+            if (name != null) {
+                presence.left(client, name);
+            }
         }
     }
 
@@ -164,6 +175,7 @@ final class Commands {
             if (resumed.stillOpen() != null) {
                 departures.close(resumed.stillOpen(), Disconnect.RESUMED_ELSEWHERE);
             }
+            letGoIfGoneMeanwhile(client);
         } else if (result instanceof Sessions.Refused refused) {
             if (refused.holder() != null) {
                 departures.close(refused.holder(), Disconnect.RESUMED_ELSEWHERE); // ends the session: the name is free

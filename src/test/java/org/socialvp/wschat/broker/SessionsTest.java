@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.socialvp.wschat.cluster.LocalOnly;
@@ -29,12 +33,12 @@ class SessionsTest {
     }
 
     /** Identifies with {@code "resume":true} and returns the session's token from the 300. */
-    private static String resumable(Viewer viewer, String name) throws InterruptedException {
+    private String resumable(Viewer viewer, String name) throws InterruptedException {
         viewer.send("{\"command\":\"identify\",\"name\":\"" + name + "\",\"resume\":true}");
         JsonObject opened = viewer.next("outcome");
         assertEquals(300, opened.getInt("code"));
         assertFalse(opened.containsKey("seq"), "the 300 that opens a session carries no seq");
-        assertEquals(30, opened.getInt("resumeSeconds"));
+        assertEquals(broker.settings().resumeSeconds(), opened.getInt("resumeSeconds"));
         String token = opened.getString("session");
         assertTrue(token.matches("[A-Za-z0-9_-]{22,}"), "at least 128 random bits, URL-safe: " + token);
         return token;
@@ -113,6 +117,49 @@ class SessionsTest {
         bob.send("{\"command\":\"broadcast\",\"message\":\"welcome back\"}");
         assertEquals(1, back.next("broadcast").getInt("seq"));
         assertNull(bob.peer().next(), "bob never heard alice leave or come back");
+    }
+
+    /**
+     * A new connection lost while it resumes (a reset from another thread, as Tyrus reports one):
+     * however the two interleave, the session ends up suspended or ended, never live on a
+     * connection that is gone — so once the window is over, every name is free again.
+     */
+    @Test
+    void aConnectionLostWhileItResumesNeverKeepsTheNameForever() throws Exception {
+        broker.shutdown();
+        broker = broker(Map.of("wschat.resumeSeconds", "1"));
+        Viewer bob = Viewer.identified(broker, "party", "bob");
+        ExecutorService resetter = Executors.newSingleThreadExecutor();
+        try {
+            for (int i = 0; i < 500; i++) {
+                Viewer viewer = Viewer.connect(broker, "party");
+                String token = resumable(viewer, "viewer" + i);
+                viewer.connection().closed(1006, "");
+                Viewer back = Viewer.connect(broker, "party");
+                long spin = ThreadLocalRandom.current().nextLong(20_000);
+                Future<?> reset = resetter.submit(() -> {
+                    for (long end = System.nanoTime() + spin; System.nanoTime() < end; ) {
+                        Thread.onSpinWait();
+                    }
+                    back.connection().closed(1006, "");
+                });
+                resume(back, token, 0);
+                reset.get();
+            }
+        } finally {
+            resetter.shutdownNow();
+        }
+        Thread.sleep(3_000); // the window, and the housekeeping second that ends what it left suspended
+        bob.peer().drain();
+        bob.send("{\"command\":\"list\"}");
+        JsonObject list = bob.next();
+        while (!"list".equals(list.getString("type"))) {
+            list = bob.next();
+        }
+        assertEquals("[\"bob\"]", list.get("names").toString());
+        bob.connection().closed(1000, "");
+        assertEquals(0, broker.status().rooms(), "every place in the room given back, once");
+        assertEquals(0, broker.status().connections());
     }
 
     @Test
