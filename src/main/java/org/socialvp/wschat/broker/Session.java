@@ -33,7 +33,7 @@ final class Session {
         KEPT,
         /** The outbox refused it: more waiting than {@code wschat.sendQueueMaxBytes}. */
         OUTBOX_FULL,
-        /** Suspended and over {@code wschat.resumeBufferBytes}: the session must end. */
+        /** Suspended and over {@code wschat.resumeBufferBytes}: dropped, and the session has ended. */
         BUFFER_FULL,
         /** The session is over: dropped. */
         ENDED
@@ -41,7 +41,7 @@ final class Session {
 
     private final String token;
     private final ResumeBuffer stream;
-    /** Ends the session when too much is kept while it is away; run outside the lock. */
+    /** What follows when the session ended because too much was kept while it was away; run outside the lock. */
     private final java.util.function.Consumer<Session> whenFull;
     private State state = State.LIVE;
     /** The viewer's connection while live, and the one that held the name while suspended; written under the lock. */
@@ -57,7 +57,7 @@ final class Session {
         this.whenFull = whenFull;
     }
 
-    /** {@link #enqueue} answered {@link Queued#BUFFER_FULL}: the session ends (call without holding a lock). */
+    /** {@link #enqueue} answered {@link Queued#BUFFER_FULL}: the rest of the ending (call without holding a lock). */
     void overflowed() {
         whenFull.accept(this);
     }
@@ -73,6 +73,7 @@ final class Session {
                 return Queued.ENDED;
             case SUSPENDED:
                 if (!stream.fits(frame)) {
+                    state = State.ENDED; // at once: a resume from now on is refused, never short of this frame
                     return Queued.BUFFER_FULL;
                 }
                 stream.add(frame);
@@ -106,9 +107,9 @@ final class Session {
         return true;
     }
 
-    /** Whether the session has waited for a resume for longer than {@code window} since {@code now}. */
-    synchronized boolean expired(long now, long window) {
-        return state == State.SUSPENDED && now - suspendedAt > window;
+    /** Ends the session if it has waited for a resume for longer than {@code window} at {@code now}; whether it did. */
+    synchronized boolean endIfExpired(long now, long window) {
+        return state == State.SUSPENDED && now - suspendedAt > window && end();
     }
 
     /**
@@ -146,8 +147,19 @@ final class Session {
         return true;
     }
 
-    synchronized boolean isSuspended() {
-        return state == State.SUSPENDED;
+    /** Ends the session if it is waiting for a resume (not if a resume has just made it live); whether it did. */
+    synchronized boolean endIfSuspended() {
+        return state == State.SUSPENDED && end();
+    }
+
+    /** Ends the session if {@code on} is still its connection (not if a resume has just moved it); whether it did. */
+    synchronized boolean endOn(Client on) {
+        return client == on && end();
+    }
+
+    /** Whether the session is waiting for a resume since {@code from}, its connection, ended. */
+    synchronized boolean isSuspendedFrom(Client from) {
+        return state == State.SUSPENDED && client == from;
     }
 
     /** The viewer's current connection (or the last one, while suspended); read without the lock. */

@@ -53,7 +53,7 @@ final class Sessions {
         byte[] bytes = new byte[TOKEN_BYTES];
         random.nextBytes(bytes);
         Session session = new Session(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), client,
-                settings.resumeBufferBytes(), self -> end(self, "more than wschat.resumeBufferBytes kept while away"));
+                settings.resumeBufferBytes(), self -> ended(self, "more than wschat.resumeBufferBytes kept while away"));
         byToken.put(session.token(), session);
         attach(client, session);
         return session;
@@ -129,11 +129,12 @@ final class Sessions {
     }
 
     private Refused refuse(Session session) {
-        if (session.isSuspended()) {
-            end(session, "a resume was refused");
+        if (session.endIfSuspended()) {
+            ended(session, "a resume was refused");
             return new Refused(null);
         }
-        return new Refused(session.client());
+        Client holder = session.client();
+        return new Refused(holder.isGone() ? null : holder); // an ended session's connection may be gone already
     }
 
     /**
@@ -149,13 +150,13 @@ final class Sessions {
     /** Whether {@code client}'s connection ended into a suspended session, which now waits for a resume. */
     boolean awaitsResume(Client client) {
         Session session = client.session();
-        return session != null && session.client() == client && session.isSuspended();
+        return session != null && session.isSuspendedFrom(client);
     }
 
     /** {@code client}'s connection is over for good: its session, if it is the session's connection, ends. */
     void forget(Client client) {
         Session session = client.session();
-        if (session != null && session.client() == client && session.end()) {
+        if (session != null && session.endOn(client)) {
             byToken.remove(session.token());
         }
     }
@@ -163,17 +164,21 @@ final class Sessions {
     /** Once a second: sessions away for longer than {@code wschat.resumeSeconds} end, their names released. */
     void expire(long now) {
         for (Session session : byToken.values()) {
-            if (session.expired(now, window)) {
-                end(session, "not resumed within wschat.resumeSeconds");
+            if (session.endIfExpired(now, window)) {
+                ended(session, "not resumed within wschat.resumeSeconds");
             }
         }
     }
 
-    /** Ends a suspended session: name released, {@code quit} sent, its place in the room given up. */
+    /** Ends a session, live or suspended: name released, {@code quit} sent, its place in the room given up if it was away. */
     void end(Session session, String why) {
-        if (!session.end()) {
-            return;
+        if (session.end()) {
+            ended(session, why);
         }
+    }
+
+    /** What follows the end of {@code session}, once it is marked ended (by this thread, once). */
+    private void ended(Session session, String why) {
         byToken.remove(session.token());
         Client held = session.client();
         LOG.log(Level.DEBUG, () -> held + " session ended: " + why);

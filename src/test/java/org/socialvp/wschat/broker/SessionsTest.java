@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.socialvp.wschat.cluster.LocalOnly;
@@ -302,6 +304,63 @@ class SessionsTest {
         Viewer back = Viewer.connect(broker, "party");
         resume(back, token, 1);
         assertEquals(410, back.next("outcome").getInt("code"));
+    }
+
+    /**
+     * A resume racing the frame that overfills the session: either the session ended first (410,
+     * {@code quit}, the name free) or the resume came first and the viewer is back with every frame,
+     * numbered without a gap, still holding its name — never a 301 followed by a {@code quit}.
+     */
+    @Test
+    void aResumeRacingTheFrameThatOverfillsTheSessionGetsAllOrNothing() throws Exception {
+        broker.shutdown();
+        broker = broker(Map.of("wschat.resumeBufferBytes", "2000", "wschat.rateLimitPerSecond", "0"));
+        Viewer bob = Viewer.identified(broker, "party", "bob");
+        String broadcast = "{\"command\":\"broadcast\",\"message\":\"" + "x".repeat(100) + "\"}";
+        ExecutorService sender = Executors.newSingleThreadExecutor();
+        int resumed = 0;
+        try {
+            for (int i = 0; i < 300; i++) {
+                String name = "viewer" + i;
+                Viewer viewer = Viewer.connect(broker, "party");
+                String token = resumable(viewer, name);
+                viewer.connection().closed(1006, "");
+                int kept = ThreadLocalRandom.current().nextInt(6, 14); // about 13 fit: the overflow comes among the 8 more
+                for (int n = 0; n < kept; n++) {
+                    bob.send(broadcast);
+                }
+                Viewer back = Viewer.connect(broker, "party");
+                Future<?> more = sender.submit(() -> {
+                    for (int n = 0; n < 8; n++) {
+                        bob.send(broadcast);
+                    }
+                });
+                resume(back, token, 0);
+                more.get();
+                List<JsonObject> heard = bob.peer().drain().stream().map(SessionsTest::parse).toList();
+                boolean quit = heard.stream().anyMatch(f -> "quit".equals(f.getString("type")) && name.equals(f.getString("who")));
+                List<JsonObject> got = back.peer().drain().stream().map(SessionsTest::parse).toList();
+                if (got.get(0).getInt("code") == 301) {
+                    resumed++;
+                    assertFalse(quit, name + " was resumed, then heard to quit");
+                    List<Integer> seqs = got.subList(1, got.size()).stream().map(f -> f.getInt("seq")).toList();
+                    assertEquals(IntStream.rangeClosed(1, seqs.size()).boxed().toList(), seqs, "every frame, in order");
+                    assertEquals(kept + 8, seqs.size(), "none dropped");
+                    back.connection().closed(1000, "");
+                    assertEquals(name, bob.next("quit").getString("who"));
+                } else {
+                    assertEquals(410, got.get(0).getInt("code"));
+                    assertTrue(quit, name + " refused, so its session ended with a quit");
+                }
+            }
+        } finally {
+            sender.shutdownNow();
+        }
+        assertTrue(resumed > 0 && resumed < 300, "both orders were tried: " + resumed + " resumed");
+    }
+
+    private static JsonObject parse(String text) {
+        return JsonProvider.provider().createReader(new java.io.StringReader(text)).readObject();
     }
 
     @Test
