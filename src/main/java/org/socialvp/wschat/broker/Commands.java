@@ -95,7 +95,9 @@ final class Commands {
             stateAtArrival = claim(client, room, name, previous == null);
             if (stateAtArrival == null) {
                 delivery.first(client, frames.outcome(OutcomeCode.NAME_TAKEN));
-                if (holding) {
+                if (previous == null) {
+                    delivery.discardHeld(client); // sent to a name it never got: nothing reaches it before a 300
+                } else if (holding) {
                     delivery.release(client);
                 }
                 return;
@@ -130,8 +132,7 @@ final class Commands {
      * write; a session the departure found and suspended is left waiting for its resume.
      */
     private void letGoIfGoneMeanwhile(Client client) {
-        if (client.isGone() && !sessions.awaitsResume(client)) {
-            sessions.forget(client);
+        if (client.isGone() && sessions.forget(client)) {
             String name = client.name();
             if (name != null) {
                 presence.left(client, name);

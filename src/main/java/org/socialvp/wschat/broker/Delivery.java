@@ -53,6 +53,14 @@ final class Delivery {
         batch.send();
     }
 
+    /**
+     * Drops the frames held back for {@code recipient}, which did not get the name they were sent
+     * to (another server's viewer holds it), and lets frames through again.
+     */
+    void discardHeld(Client recipient) {
+        recipient.release(frame -> { });
+    }
+
     /** A batch for frames that must be queued under a caller's lock and sent after it. */
     Batch batch() {
         return new Batch();

@@ -50,11 +50,13 @@ final class Departures {
      */
     void remove(Client client) {
         Session session = client.session();
+        Client connection = client;
         if (session != null) {
             sessions.end(session, "removed through the server API");
+            connection = session.client(); // a resume may have just moved it; ended, it stays where it is
         }
-        if (!client.isGone()) {
-            close(client, Disconnect.REMOVED);
+        if (!connection.isGone()) {
+            close(connection, Disconnect.REMOVED);
         }
     }
 

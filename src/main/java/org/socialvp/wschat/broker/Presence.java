@@ -29,20 +29,28 @@ final class Presence {
     }
 
     /**
-     * {@code client} now holds {@code name}: the others hear it joined.
+     * {@code client} now holds {@code name}: the others hear it joined — unless it has already
+     * given the name up (its connection closed meanwhile, on another thread): the join is queued
+     * while it holds the name, so it always comes before the quit, or not at all.
      *
      * @param arriving whether it is the client's first name (not a rename)
      */
     void joined(Client client, String name, boolean arriving) {
         Room room = client.room();
-        if (arriving && client.batchedPresence()) {
-            room.presence().arrived(client, name);
-        } else {
-            room.presence().changed(name, true);
-        }
         Frame.Encoded join = frames.encode(new Event.Join(name));
-        toUnbatched(room, client, join, delivery::to);
-        delivery.toOtherServers(room.name(), join);
+        Delivery.Batch welcome = delivery.batch();
+        boolean held = room.announce(name, client, () -> {
+            if (arriving && client.batchedPresence()) {
+                room.presence().arrived(client, name);
+            } else {
+                room.presence().changed(name, true);
+            }
+            toUnbatched(room, client, join, welcome::to);
+        });
+        if (held) {
+            welcome.send();
+            delivery.toOtherServers(room.name(), join);
+        }
     }
 
     /** {@code name} had been held by a viewer of a server that died, and {@code client} took it over. */
@@ -145,7 +153,7 @@ final class Presence {
      *
      * <p>The quit is queued for the room (the batches told, the directory asked to release) before
      * the name is free and while no other name of the room changes hands ({@link Room#release(String,
-     * Client, Runnable)}): a viewer who takes the name at once is heard of after the quit, never
+     * Client, Room.Farewell)}); a name given up before its join went out is not heard to quit: a viewer who takes the name at once is heard of after the quit, never
      * before, and is not itself sent the quit of the name it now holds.
      */
     void left(Client client, String name) {
@@ -153,19 +161,19 @@ final class Presence {
         Frame.Encoded quit = frames.encode(new Event.Quit(name));
         boolean renaming = !name.equals(client.name());
         Delivery.Batch farewell = delivery.batch();
-        boolean held = room.release(name, client, () -> {
+        boolean quitDue = room.release(name, client, joinHeard -> {
             if (client.batchedPresence() && !renaming) {
                 room.presence().departed(client); // for good: a rename releases the name it had before
             }
-            if (!stopping) {
+            if (joinHeard && !stopping) {
                 room.presence().changed(name, false);
                 int namesHeld = renaming && room.find(client.name()) == client ? 2 : 1; // a renamer's new name too
                 toUnbatched(room, client, namesHeld, quit, farewell::to);
             }
             directory.release(room.name(), name); // queued for the Redis thread before any claim of the name here
         });
-        if (!held) {
-            return;
+        if (!quitDue) {
+            return; // not held, or given up before its join went out (its connection closed meanwhile): nobody to tell
         }
         farewell.send();
         delivery.toOtherServers(room.name(), quit);

@@ -1,7 +1,9 @@
 package org.socialvp.wschat.broker;
 
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -23,8 +25,10 @@ final class Room {
     private final RoomState state = new RoomState();
     private final PresenceLog presence = new PresenceLog();
     private final ConcurrentHashMap<String, Client> members = new ConcurrentHashMap<>();
-    /** Held while a name is claimed or released (never while sending): see {@link #release(String, Client, Runnable)}. */
+    /** Held while a name is claimed or released (never while sending): see {@link #release(String, Client, Farewell)}. */
     private final Object namesChanging = new Object();
+    /** Names claimed whose {@code join} is not queued yet; guarded by {@link #namesChanging}. */
+    private final Set<String> unannounced = new HashSet<>();
     /** Written only inside {@link Rooms}' {@code compute} on {@link #name}; volatile for the status readers. */
     volatile int connections;
 
@@ -46,10 +50,13 @@ final class Room {
         return presence;
     }
 
-    /** Claims {@code name} for {@code client}; {@code false} if another client holds it. */
+    /** Claims {@code name} for {@code client}, not yet announced ({@link #announce}); {@code false} if another client holds it. */
     boolean claim(String name, Client client) {
         synchronized (namesChanging) {
             Client holder = members.putIfAbsent(name, client);
+            if (holder == null) {
+                unannounced.add(name);
+            }
             return holder == null || holder == client;
         }
     }
@@ -57,8 +64,32 @@ final class Room {
     /** Releases {@code name} if {@code client} holds it, with nothing to tell; whether it did. */
     boolean release(String name, Client client) {
         synchronized (namesChanging) {
-            return members.remove(name, client);
+            boolean held = members.remove(name, client);
+            if (held) {
+                unannounced.remove(name);
+            }
+            return held;
         }
+    }
+
+    /**
+     * Runs {@code welcome}, which queues the {@code join} of {@code name}, if {@code client} still
+     * holds it (see {@link #whileHolding}); from then on its release is a departure the room hears.
+     *
+     * @return whether {@code client} held the name
+     */
+    boolean announce(String name, Client client, Runnable welcome) {
+        return whileHolding(name, client, () -> {
+            unannounced.remove(name);
+            welcome.run();
+        });
+    }
+
+    /** What a release does while the name is still held ({@link #release(String, Client, Farewell)}). */
+    @FunctionalInterface
+    interface Farewell {
+        /** @param joinHeard whether the room was told the name joined ({@link #announce}): if not, no quit is due */
+        void say(boolean joinHeard);
     }
 
     /**
@@ -70,27 +101,43 @@ final class Room {
      * under the room's lock, so it must only queue (a {@link Delivery.Batch}, sent after this
      * returns), never send or wait.
      *
-     * @return whether {@code client} held the name
+     * @return whether {@code client} held the name and the room had heard it join: a quit is due
      */
-    boolean release(String name, Client client, Runnable farewell) {
+    boolean release(String name, Client client, Farewell farewell) {
         synchronized (namesChanging) {
             if (members.get(name) != client) {
                 return false;
             }
+            boolean heard = !unannounced.remove(name);
             try {
-                farewell.run();
+                farewell.say(heard);
             } finally {
                 members.remove(name, client);
             }
+            return heard;
+        }
+    }
+
+    /**
+     * Runs {@code action} if {@code client} holds {@code name}, while no name of the room changes
+     * hands: what it queues (a {@code join}, a resumed session's move) is ordered against every
+     * release's farewell, and it must only queue, as a farewell does.
+     *
+     * @return whether {@code client} held the name (and {@code action} ran)
+     */
+    boolean whileHolding(String name, Client client, Runnable action) {
+        synchronized (namesChanging) {
+            if (members.get(name) != client) {
+                return false;
+            }
+            action.run();
             return true;
         }
     }
 
-    /** Gives {@code name}, held by {@code from}, to {@code to} in one step (a resumed session); whether it did. */
-    boolean takeOver(String name, Client from, Client to) {
-        synchronized (namesChanging) {
-            return members.replace(name, from, to);
-        }
+    /** Gives {@code name}, held by {@code from}, to {@code to}; only inside {@link #whileHolding} for {@code from}. */
+    void handOver(String name, Client from, Client to) {
+        members.replace(name, from, to);
     }
 
     Client find(String name) {

@@ -109,19 +109,23 @@ final class Session {
 
     /** Ends the session if it has waited for a resume for longer than {@code window} at {@code now}; whether it did. */
     synchronized boolean endIfExpired(long now, long window) {
-        return state == State.SUSPENDED && now - suspendedAt > window && end();
+        return state == State.SUSPENDED && now - suspendedAt > window && end() == State.SUSPENDED;
+    }
+
+    /** A session moved by {@link #resume}: from connection {@code from}, which was gone ({@code wasSuspended}) or is still open. */
+    record Moved(Client from, boolean wasSuspended) {
     }
 
     /**
-     * Moves the session onto {@code to}, a new connection whose client has processed frame
-     * {@code last}: the 301 {@code answer} and every frame after {@code last} are queued on it, in
-     * order, before any frame that comes later.
+     * Moves the session from {@code from} onto {@code to}, a new connection whose client has
+     * processed frame {@code last}: the 301 {@code answer} and every frame after {@code last} are
+     * queued on it, in order, before any frame that comes later.
      *
-     * @return the connection it was on (to be closed if still open), or {@code null} if it cannot
-     *         be resumed: it is over, or {@code last} was never sent, or a frame after it is no longer kept
+     * @return how it moved, or {@code null} if it cannot be resumed: it is over, or no longer on
+     *         {@code from}, or {@code last} was never sent, or a frame after it is no longer kept
      */
-    synchronized Client resume(Client to, long last, Frame.Encoded answer) {
-        if (state == State.ENDED) {
+    synchronized Moved resume(Client from, Client to, long last, Frame.Encoded answer) {
+        if (state == State.ENDED || client != from) {
             return null;
         }
         List<Frame.Numbered> missed = stream.after(last);
@@ -129,37 +133,33 @@ final class Session {
             return null;
         }
         stream.acknowledged(last);
-        Client from = client;
+        boolean wasSuspended = state == State.SUSPENDED;
         client = to;
         state = State.LIVE;
         pingedThrough = 0;
         to.outbox().enqueue(answer);
         missed.forEach(frame -> to.outbox().enqueue(frame));
-        return from;
+        return new Moved(from, wasSuspended);
     }
 
-    /** Ends the session; {@code true} for the first caller only. */
-    synchronized boolean end() {
-        if (state == State.ENDED) {
-            return false;
-        }
+    /** Ends the session, whatever its state; the state it was in ({@link State#ENDED} if it already was). */
+    synchronized State end() {
+        State was = state;
         state = State.ENDED;
-        return true;
+        return was;
     }
 
     /** Ends the session if it is waiting for a resume (not if a resume has just made it live); whether it did. */
     synchronized boolean endIfSuspended() {
-        return state == State.SUSPENDED && end();
+        return state == State.SUSPENDED && end() == State.SUSPENDED;
     }
 
-    /** Ends the session if {@code on} is still its connection (not if a resume has just moved it); whether it did. */
-    synchronized boolean endOn(Client on) {
-        return client == on && end();
-    }
-
-    /** Whether the session is waiting for a resume since {@code from}, its connection, ended. */
-    synchronized boolean isSuspendedFrom(Client from) {
-        return state == State.SUSPENDED && client == from;
+    /**
+     * Ends the session if it is live on {@code on} (not if it is waiting for a resume, or a resume
+     * has just moved it); whether it did.
+     */
+    synchronized boolean endLiveOn(Client on) {
+        return client == on && state == State.LIVE && end() == State.LIVE;
     }
 
     /** The viewer's current connection (or the last one, while suspended); read without the lock. */

@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.socialvp.wschat.config.Settings;
 import org.socialvp.wschat.outbox.Frame;
 import org.socialvp.wschat.protocol.Event;
@@ -53,7 +54,7 @@ final class Sessions {
         byte[] bytes = new byte[TOKEN_BYTES];
         random.nextBytes(bytes);
         Session session = new Session(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), client,
-                settings.resumeBufferBytes(), self -> ended(self, "more than wschat.resumeBufferBytes kept while away"));
+                settings.resumeBufferBytes(), self -> ended(self, true, "more than wschat.resumeBufferBytes kept while away"));
         byToken.put(session.token(), session);
         attach(client, session);
         return session;
@@ -104,22 +105,31 @@ final class Sessions {
         client.name(name);
         client.batchedPresence(held.batchedPresence());
         attach(client, session);
-        Client previous = session.resume(client, last,
-                frames.encode(Event.Outcome.resumed(name, token, settings.resumeSeconds())));
-        if (previous == null) {
+        Frame.Encoded answer = frames.encode(Event.Outcome.resumed(name, token, settings.resumeSeconds()));
+        Room room = client.room();
+        AtomicReference<Session.Moved> moved = new AtomicReference<>();
+        // The session and its name move together, ordered against every claim and release of the room:
+        // a departure of the old connection either comes first (and the session is suspended or over) or
+        // finds that it holds neither any more.
+        room.whileHolding(name, held, () -> {
+            moved.set(session.resume(held, client, last, answer));
+            if (moved.get() != null) {
+                room.handOver(name, held, client);
+                room.presence().moved(held, client);
+            }
+        });
+        if (moved.get() == null) {
             client.session(null);
             client.name(null);
             return refuse(session);
         }
-        client.room().takeOver(name, previous, client);
-        client.room().presence().moved(previous, client);
         client.outbox().pump();
-        LOG.log(Level.DEBUG, () -> client + " resumed the session of " + previous + " after frame " + last);
-        if (previous.isGone()) {
-            registry.rooms().leave(client.room()); // the place the suspended session held
+        LOG.log(Level.DEBUG, () -> client + " resumed the session of " + held + " after frame " + last);
+        if (moved.get().wasSuspended()) {
+            registry.rooms().leave(room); // the place the suspended session held
             return new Resumed(null);
         }
-        return new Resumed(previous);
+        return new Resumed(held);
     }
 
     /** {@code client}'s connection carries {@code session}: its pings and pongs trim the session's stream. */
@@ -130,7 +140,7 @@ final class Sessions {
 
     private Refused refuse(Session session) {
         if (session.endIfSuspended()) {
-            ended(session, "a resume was refused");
+            ended(session, true, "a resume was refused");
             return new Refused(null);
         }
         Client holder = session.client();
@@ -147,38 +157,47 @@ final class Sessions {
         return session != null && settings.resumable() && session.suspend(client, System.nanoTime());
     }
 
-    /** Whether {@code client}'s connection ended into a suspended session, which now waits for a resume. */
-    boolean awaitsResume(Client client) {
+    /**
+     * {@code client}'s connection is over for good: its session ends if it is live there.
+     *
+     * @return whether the connection's name is its own to release: it had no session, or its
+     *         session ended just now — not if the session waits for a resume, has moved to another
+     *         connection with its name, or was ended elsewhere (which released the name)
+     */
+    boolean forget(Client client) {
         Session session = client.session();
-        return session != null && session.isSuspendedFrom(client);
-    }
-
-    /** {@code client}'s connection is over for good: its session, if it is the session's connection, ends. */
-    void forget(Client client) {
-        Session session = client.session();
-        if (session != null && session.endOn(client)) {
-            byToken.remove(session.token());
+        if (session == null) {
+            return true;
         }
+        if (!session.endLiveOn(client)) {
+            return false;
+        }
+        byToken.remove(session.token());
+        return true;
     }
 
     /** Once a second: sessions away for longer than {@code wschat.resumeSeconds} end, their names released. */
     void expire(long now) {
         for (Session session : byToken.values()) {
             if (session.endIfExpired(now, window)) {
-                ended(session, "not resumed within wschat.resumeSeconds");
+                ended(session, true, "not resumed within wschat.resumeSeconds");
             }
         }
     }
 
     /** Ends a session, live or suspended: name released, {@code quit} sent, its place in the room given up if it was away. */
     void end(Session session, String why) {
-        if (session.end()) {
-            ended(session, why);
+        Session.State was = session.end();
+        if (was != Session.State.ENDED) {
+            ended(session, was == Session.State.SUSPENDED, why);
         }
     }
 
-    /** What follows the end of {@code session}, once it is marked ended (by this thread, once). */
-    private void ended(Session session, String why) {
+    /**
+     * What follows the end of {@code session}, once this thread has marked it ended: name released,
+     * {@code quit} sent and, if it was {@code away} (suspended), the place in the room it kept given up.
+     */
+    private void ended(Session session, boolean away, String why) {
         byToken.remove(session.token());
         Client held = session.client();
         LOG.log(Level.DEBUG, () -> held + " session ended: " + why);
@@ -186,7 +205,7 @@ final class Sessions {
         if (name != null) {
             presence.left(held, name);
         }
-        if (held.isGone()) {
+        if (away) {
             registry.rooms().leave(held.room());
         }
     }

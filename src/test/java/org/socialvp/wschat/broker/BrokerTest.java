@@ -12,10 +12,18 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.socialvp.wschat.cluster.Bus;
+import org.socialvp.wschat.cluster.Cluster;
 import org.socialvp.wschat.cluster.LocalOnly;
+import org.socialvp.wschat.cluster.NameDirectory;
+import org.socialvp.wschat.cluster.Receiver;
 import org.socialvp.wschat.config.Settings;
 import org.socialvp.wschat.testing.FakePeer;
 import org.socialvp.wschat.testing.FakePeer.Completes;
@@ -222,6 +230,32 @@ class BrokerTest {
         }
     }
 
+    /** A fresh broker without rate limits and a room of forty watchers: one a frame takes a while to go round. */
+    private List<Viewer> fortyWatchers() throws InterruptedException {
+        broker.shutdown();
+        broker = broker(Map.of("wschat.rateLimitPerSecond", "0", "wschat.rateLimitBytesPerSecond", "0"));
+        List<Viewer> watchers = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            watchers.add(identified("party", "watcher" + i));
+        }
+        return watchers;
+    }
+
+    /**
+     * The names a roster kept from {@code watcher}'s join and quit frames so far holds, checking that
+     * each join is of a name it does not hold and each quit of one it does.
+     */
+    private static Set<String> rosterFromJoinsAndQuits(Viewer watcher) {
+        Set<String> roster = new HashSet<>();
+        for (String text : watcher.peer().drain()) {
+            JsonObject frame = JSON.createReader(new StringReader(text)).readObject();
+            String who = frame.getString("who");
+            boolean consistent = frame.getString("type").equals("join") ? roster.add(who) : roster.remove(who);
+            assertTrue(consistent, () -> "a roster kept from join and quit stays right: " + text + " with " + roster);
+        }
+        return roster;
+    }
+
     /**
      * A viewer drops and its name is taken again at once (a reload, another tab): everyone hears
      * the old holder quit before the new one joins, and the new holder never hears that its own
@@ -230,12 +264,7 @@ class BrokerTest {
      */
     @Test
     void aNameGivenUpAndTakenAgainAtOnceIsHeardToQuitBeforeItJoinsAgain() throws Exception {
-        broker.shutdown();
-        broker = broker(Map.of("wschat.rateLimitPerSecond", "0", "wschat.rateLimitBytesPerSecond", "0"));
-        List<Viewer> watchers = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            watchers.add(identified("party", "watcher" + i)); // a room the quit takes a while to go round
-        }
+        List<Viewer> watchers = fortyWatchers();
         for (int round = 0; round < 200; round++) {
             String name = "h" + round;
             Viewer holder = identified("party", name);
@@ -256,13 +285,118 @@ class BrokerTest {
             newcomer.connection().closed(1000, "bye");
         }
         for (Viewer watcher : watchers) {
-            Set<String> roster = new HashSet<>();
-            for (String text : watcher.peer().drain()) {
-                JsonObject frame = JSON.createReader(new StringReader(text)).readObject();
-                String who = frame.getString("who");
-                boolean consistent = frame.getString("type").equals("join") ? roster.add(who) : roster.remove(who);
-                assertTrue(consistent, () -> "a roster kept from join and quit stays right: " + text + " with " + roster);
+            rosterFromJoinsAndQuits(watcher);
+        }
+    }
+
+    /**
+     * A viewer whose connection closes on another thread (as Tyrus reports a reset) while its join
+     * is going round the room: every watcher hears it join and then quit, or neither. Once the join
+     * went out one watcher at a time, unordered against the departure's quit, so the watchers it
+     * reached last heard the quit first, then a join that nothing ever undid.
+     */
+    @Test
+    void aViewerLostWhileItsJoinGoesRoundIsHeardToJoinThenQuitOrNotAtAll() throws Exception {
+        List<Viewer> watchers = fortyWatchers();
+        try (Race race = new Race()) {
+            for (int round = 0; round < 300; round++) {
+                Viewer viewer = connect("party");
+                Future<?> reset = race.soon(100_000, () -> viewer.connection().closed(1006, ""));
+                viewer.send("{\"command\":\"identify\",\"name\":\"v" + round + "\"}");
+                reset.get();
             }
+        }
+        for (Viewer watcher : watchers) {
+            Set<String> roster = rosterFromJoinsAndQuits(watcher);
+            roster.removeIf(name -> name.startsWith("watcher"));
+            assertEquals(Set.of(), roster, "everyone who came has gone");
+        }
+        watchers.get(0).send("{\"command\":\"list\"}");
+        assertEquals(40, watchers.get(0).next("list").getJsonArray("names").size());
+    }
+
+    /**
+     * A name this server grants but another server holds (the cluster's directory answers 305 only
+     * after a moment): what the room sent the claimant meanwhile, held back until its 300, is
+     * dropped with the 305 — a viewer that never got the name gets nothing sent to it.
+     */
+    @Test
+    void aNameHeldOnAnotherServerIs305AndNothingSentToItMeanwhileGetsThrough() throws Exception {
+        NameHeldElsewhere cluster = new NameHeldElsewhere("taken");
+        broker.shutdown();
+        broker = new Broker(Settings.load(Map.<String, String>of()::get), JSON, BrokerTest.class.getClassLoader(), cluster);
+        Viewer bob = identified("party", "bob");
+        Viewer late = connect("party");
+        Thread identifying = new Thread(() -> late.send("{\"command\":\"identify\",\"name\":\"taken\"}"));
+        identifying.start();
+        assertTrue(cluster.asked.await(5, TimeUnit.SECONDS));
+        bob.send("{\"command\":\"broadcast\",\"message\":\"while the directory is asked\"}");
+        cluster.answer.countDown();
+        identifying.join();
+        assertEquals(305, late.next("outcome").getInt("code"));
+        assertEquals(List.of(), late.peer().drain(), "nothing after the 305");
+        assertEquals(List.of(), bob.peer().drain(), "nobody heard the name join");
+    }
+
+    /** A cluster whose directory says, after the test lets it, that another server holds {@code name}. */
+    private static final class NameHeldElsewhere implements Cluster, NameDirectory {
+        private final String name;
+        private final LocalOnly local = new LocalOnly();
+        final CountDownLatch asked = new CountDownLatch(1);
+        final CountDownLatch answer = new CountDownLatch(1);
+
+        NameHeldElsewhere(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Claim claim(String room, String claimed) {
+            if (!claimed.equals(name)) {
+                return Claim.CLAIMED;
+            }
+            asked.countDown();
+            try {
+                answer.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Claim.TAKEN;
+        }
+
+        @Override
+        public void release(String room, String released) {
+        }
+
+        @Override
+        public Optional<List<String>> names(String room) {
+            return Optional.empty();
+        }
+
+        @Override
+        public NameDirectory directory() {
+            return this;
+        }
+
+        @Override
+        public Bus bus() {
+            return local;
+        }
+
+        @Override
+        public void start(Receiver receiver) {
+        }
+
+        @Override
+        public void housekeeping() {
+        }
+
+        @Override
+        public String state() {
+            return "connected";
+        }
+
+        @Override
+        public void shutdown() {
         }
     }
 

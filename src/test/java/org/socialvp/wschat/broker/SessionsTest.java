@@ -9,8 +9,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
@@ -131,25 +129,16 @@ class SessionsTest {
         broker.shutdown();
         broker = broker(Map.of("wschat.resumeSeconds", "1"));
         Viewer bob = Viewer.identified(broker, "party", "bob");
-        ExecutorService resetter = Executors.newSingleThreadExecutor();
-        try {
+        try (Race race = new Race()) {
             for (int i = 0; i < 500; i++) {
                 Viewer viewer = Viewer.connect(broker, "party");
                 String token = resumable(viewer, "viewer" + i);
                 viewer.connection().closed(1006, "");
                 Viewer back = Viewer.connect(broker, "party");
-                long spin = ThreadLocalRandom.current().nextLong(20_000);
-                Future<?> reset = resetter.submit(() -> {
-                    for (long end = System.nanoTime() + spin; System.nanoTime() < end; ) {
-                        Thread.onSpinWait();
-                    }
-                    back.connection().closed(1006, "");
-                });
+                Future<?> reset = race.soon(20_000, () -> back.connection().closed(1006, ""));
                 resume(back, token, 0);
                 reset.get();
             }
-        } finally {
-            resetter.shutdownNow();
         }
         Thread.sleep(3_000); // the window, and the housekeeping second that ends what it left suspended
         bob.peer().drain();
@@ -162,6 +151,96 @@ class SessionsTest {
         bob.connection().closed(1000, "");
         assertEquals(0, broker.status().rooms(), "every place in the room given back, once");
         assertEquals(0, broker.status().connections());
+    }
+
+    /**
+     * A resume while the old connection, still open, closes on another thread (its own close or a
+     * reset): after a 301 the viewer is back with its name and nobody heard it leave; after a 410 (a
+     * clean close ended the session first) everyone heard it leave. Every place in the room is given
+     * back once: the room lives exactly as long as its last viewer.
+     */
+    @Test
+    void aResumeRacingTheOldConnectionsCloseKeepsTheViewerOrEndsItCleanly() throws Exception {
+        broker.shutdown();
+        broker = broker(Map.of("wschat.rateLimitPerSecond", "0")); // bob asks for the list every round
+        Viewer bob = Viewer.identified(broker, "party", "bob");
+        int resumed = 0;
+        try (Race race = new Race()) {
+            for (int i = 0; i < 300; i++) {
+                String name = "viewer" + i;
+                Viewer old = Viewer.connect(broker, "party");
+                String token = resumable(old, name);
+                int code = i % 2 == 0 ? 1006 : 1000;
+                Viewer back = Viewer.connect(broker, "party");
+                Future<?> close = race.soon(30_000, () -> old.connection().closed(code, ""));
+                resume(back, token, 0);
+                close.get();
+                int answer = back.next("outcome").getInt("code");
+                bob.send("{\"command\":\"list\"}");
+                List<JsonObject> heard = framesUntilList(bob);
+                boolean quit = heard.stream().anyMatch(f -> "quit".equals(f.getString("type")));
+                boolean listed = heard.get(heard.size() - 1).getJsonArray("names").toString().contains("\"" + name + "\"");
+                if (answer == 301) {
+                    resumed++;
+                    assertFalse(quit, name + " was resumed, yet heard to quit");
+                    assertTrue(listed, name + " was resumed and holds its name");
+                    back.connection().closed(1000, "");
+                    assertEquals(name, bob.next("quit").getString("who"));
+                } else {
+                    assertEquals(410, answer);
+                    assertEquals(1000, code, "only a clean close ends a session before its resume");
+                    assertTrue(quit && !listed, name + " ended, heard to quit, name free");
+                    back.connection().closed(1000, "");
+                }
+            }
+        }
+        assertTrue(resumed > 150, "every reset and some clean closes lose the race: " + resumed + " resumed");
+        assertEquals(1, broker.status().rooms(), "bob's room is still there");
+        bob.connection().closed(1000, "");
+        assertEquals(0, broker.status().rooms(), "and gone with him");
+        assertEquals(0, broker.status().connections());
+    }
+
+    /** {@code viewer}'s frames up to and including the answer to the {@code list} it just sent. */
+    private static List<JsonObject> framesUntilList(Viewer viewer) throws InterruptedException {
+        List<JsonObject> frames = new java.util.ArrayList<>();
+        JsonObject frame;
+        do {
+            frame = viewer.next();
+            frames.add(frame);
+        } while (!"list".equals(frame.getString("type")));
+        return frames;
+    }
+
+    /**
+     * The site's backend removing a viewer at the moment its resume arrives: whichever comes first,
+     * the viewer ends up closed with 1008 {@code removed} (or refused with 410) and its name free —
+     * never back on a new connection whose session has ended.
+     */
+    @Test
+    void aRemoveRacingAResumeClosesTheViewerWhereverItIs() throws Exception {
+        broker.shutdown();
+        broker = broker(Map.of("wschat.rateLimitPerSecond", "0")); // bob asks for the list every round
+        Viewer bob = Viewer.identified(broker, "party", "bob");
+        try (Race race = new Race()) {
+            for (int i = 0; i < 300; i++) {
+                String name = "viewer" + i;
+                Viewer old = Viewer.connect(broker, "party");
+                String token = resumable(old, name);
+                old.connection().closed(1006, "");
+                Viewer back = Viewer.connect(broker, "party");
+                Future<?> removal = race.soon(30_000, () -> broker.api().remove("party", name));
+                resume(back, token, 0);
+                removal.get();
+                if (back.next("outcome").getInt("code") == 301) {
+                    assertTrue(back.peer().awaitClose(5), name + " resumed, then removed: closed");
+                    assertEquals("removed", back.peer().closeReason());
+                }
+                bob.send("{\"command\":\"list\"}");
+                List<JsonObject> heard = framesUntilList(bob);
+                assertEquals("[\"bob\"]", heard.get(heard.size() - 1).get("names").toString());
+            }
+        }
     }
 
     @Test
@@ -317,9 +396,8 @@ class SessionsTest {
         broker = broker(Map.of("wschat.resumeBufferBytes", "2000", "wschat.rateLimitPerSecond", "0"));
         Viewer bob = Viewer.identified(broker, "party", "bob");
         String broadcast = "{\"command\":\"broadcast\",\"message\":\"" + "x".repeat(100) + "\"}";
-        ExecutorService sender = Executors.newSingleThreadExecutor();
         int resumed = 0;
-        try {
+        try (Race race = new Race()) {
             for (int i = 0; i < 300; i++) {
                 String name = "viewer" + i;
                 Viewer viewer = Viewer.connect(broker, "party");
@@ -330,7 +408,7 @@ class SessionsTest {
                     bob.send(broadcast);
                 }
                 Viewer back = Viewer.connect(broker, "party");
-                Future<?> more = sender.submit(() -> {
+                Future<?> more = race.soon(1, () -> {
                     for (int n = 0; n < 8; n++) {
                         bob.send(broadcast);
                     }
@@ -353,8 +431,6 @@ class SessionsTest {
                     assertTrue(quit, name + " refused, so its session ended with a quit");
                 }
             }
-        } finally {
-            sender.shutdownNow();
         }
         assertTrue(resumed > 0 && resumed < 300, "both orders were tried: " + resumed + " resumed");
     }
