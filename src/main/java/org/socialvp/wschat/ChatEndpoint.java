@@ -29,6 +29,8 @@ public abstract class ChatEndpoint {
 
     private final Broker broker;
     private volatile Connection connection = Connection.NONE;
+    /** {@code null} until opened. */
+    private SessionPeer peer;
 
     protected ChatEndpoint(Broker broker) {
         this.broker = broker;
@@ -41,8 +43,8 @@ public abstract class ChatEndpoint {
     @OnOpen
     public synchronized void open(Session session) {
         long blockingSendMillis = TimeUnit.SECONDS.toMillis(broker.settings().pongTimeoutSeconds());
-        connection = broker.open(new SessionPeer(session, blockingSendMillis),
-                session.getPathParameters().getOrDefault("room", Broker.LOBBY));
+        peer = new SessionPeer(session, blockingSendMillis);
+        connection = broker.open(peer, session.getPathParameters().getOrDefault("room", Broker.LOBBY));
     }
 
     @OnMessage
@@ -60,8 +62,15 @@ public abstract class ChatEndpoint {
         connection.pong();
     }
 
+    /**
+     * Nothing is written to the connection from here on, and the container closes it only after a
+     * write under way has finished ({@link WriteGate}); then the broker hears of it.
+     */
     @OnClose
     public synchronized void close(CloseReason reason) {
+        if (peer != null) {
+            peer.closedByContainer();
+        }
         connection.closed(reason.getCloseCode().getCode(), reason.getReasonPhrase());
     }
 

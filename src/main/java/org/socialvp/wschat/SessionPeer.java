@@ -62,6 +62,7 @@ final class SessionPeer implements Peer {
     private final ClassLoader callLoader;
     private final RemoteEndpoint.Async async;
     private final RemoteEndpoint.Basic basic;
+    private final WriteGate gate;
 
     /**
      * @param blockingSendMillis how long a blocking write (a batch, a ping, a close) may wait for a
@@ -69,9 +70,9 @@ final class SessionPeer implements Peer {
      */
     SessionPeer(Session session, long blockingSendMillis) {
         this.session = session;
-        this.callLoader = session.getClass().getName().startsWith("org.apache.tomcat.")
-                ? CONTAINER_LOADER
-                : ClassLoader.getPlatformClassLoader();
+        boolean tomcat = session.getClass().getName().startsWith("org.apache.tomcat.");
+        this.callLoader = tomcat ? CONTAINER_LOADER : ClassLoader.getPlatformClassLoader();
+        this.gate = new WriteGate(!tomcat);
         this.async = session.getAsyncRemote();
         this.basic = session.getBasicRemote();
         session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, blockingSendMillis);
@@ -85,6 +86,10 @@ final class SessionPeer implements Peer {
 
     @Override
     public void send(String text, Completion done) {
+        if (!gate.enter()) {
+            done.completed(closedAlready());
+            return;
+        }
         ClassLoader previous = enterContainer();
         try {
             async.sendText(text, result -> done.completed(failure(result)));
@@ -92,7 +97,16 @@ final class SessionPeer implements Peer {
             done.completed(judge(e, session.isOpen()));
         } finally {
             leaveContainer(previous);
+            gate.leave();
         }
+    }
+
+    /**
+     * The container reports the connection closed (the endpoint's {@code @OnClose}): returns once
+     * no write is under way, and nothing is written from now on ({@link WriteGate}).
+     */
+    void closedByContainer() {
+        gate.close();
     }
 
     /**
@@ -118,6 +132,9 @@ final class SessionPeer implements Peer {
     /** Gathered in batching mode and written by the flush that ends it. */
     @Override
     public void writeBatch(List<String> texts) throws SendFailure {
+        if (!gate.enter()) {
+            throw closedAlready();
+        }
         ClassLoader previous = enterContainer();
         try {
             basic.setBatchingAllowed(true);
@@ -130,11 +147,15 @@ final class SessionPeer implements Peer {
             throw judge(e, session.isOpen());
         } finally {
             leaveContainer(previous);
+            gate.leave();
         }
     }
 
     @Override
     public void writeAlone(String text) throws SendFailure {
+        if (!gate.enter()) {
+            throw closedAlready();
+        }
         ClassLoader previous = enterContainer();
         try {
             basic.sendText(text);
@@ -142,11 +163,15 @@ final class SessionPeer implements Peer {
             throw judge(e, session.isOpen());
         } finally {
             leaveContainer(previous);
+            gate.leave();
         }
     }
 
     @Override
     public void ping() {
+        if (!gate.enter()) {
+            return;
+        }
         ClassLoader previous = enterContainer();
         try {
             async.sendPing(ByteBuffer.allocate(0));
@@ -154,6 +179,7 @@ final class SessionPeer implements Peer {
             LOG.log(Level.DEBUG, () -> "conn=" + id() + " ping failed: " + e);
         } finally {
             leaveContainer(previous);
+            gate.leave();
         }
     }
 
@@ -164,6 +190,9 @@ final class SessionPeer implements Peer {
 
     @Override
     public void close(int code, String reason) {
+        if (!gate.enter()) {
+            return; // closed already
+        }
         ClassLoader previous = enterContainer();
         try {
             session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
@@ -171,6 +200,7 @@ final class SessionPeer implements Peer {
             LOG.log(Level.DEBUG, () -> "conn=" + id() + " close failed: " + e);
         } finally {
             leaveContainer(previous);
+            gate.leave();
         }
     }
 
@@ -185,6 +215,11 @@ final class SessionPeer implements Peer {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, () -> "conn=" + id() + " unsent batch dropped: " + e);
         }
+    }
+
+    /** A write refused because the container has reported the connection closed: the routine race with a close. */
+    private static SendFailure closedAlready() {
+        return new SendFailure(SendFailure.Kind.CLOSED, new IllegalStateException("the connection is closed"));
     }
 
     private SendFailure failure(SendResult result) {

@@ -3,6 +3,7 @@ package org.socialvp.wschat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import jakarta.json.JsonObject;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToIntFunction;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -249,6 +251,51 @@ class ConcurrencyIT extends DeployedWarIT {
         }
         ServerLog.awaitQuiet();
         assertEquals(refusalsBefore, ServerLog.linesContaining(REFUSED_FRAME));
+    }
+
+    /**
+     * Viewers arriving in a busy room while others leave it: each new connection gets its own
+     * frames only — the init first, then its 300 — never one the room was sending to a viewer
+     * that was just leaving. (Payara hands a closed connection's stream on to the next one: a write
+     * in the instant of a close used to land on a newcomer's connection, about once in a thousand.)
+     */
+    @Test
+    void newcomersToABusyRoomWhileOthersLeaveGetOnlyTheirOwnFrames() throws Exception {
+        URI room = room("busy");
+        int workers = 10;
+        int arrivalsEach = 100;
+        try (ChatClient talker = ChatClient.identified(room, "talker")) {
+            AtomicBoolean talking = new AtomicBoolean(true);
+            Future<?> chatter = threads.submit(() -> {
+                while (talking.get()) {
+                    talker.broadcast("\"chatter\"");
+                    Thread.sleep(1); // about 1,000 a second: every viewer has frames coming when it leaves
+                }
+                return null;
+            });
+            List<Future<?>> arrivals = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                int worker = w;
+                arrivals.add(threads.submit(() -> {
+                    for (int i = 0; i < arrivalsEach; i++) {
+                        String name = "viewer-" + worker + "-" + i;
+                        try (ChatClient viewer = ChatClient.connect(room)) { // fails unless the init comes first
+                            JsonObject first = viewer.identify(name);
+                            assertEquals(300, first.getInt("code"), () -> name + " got " + first);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            try {
+                for (Future<?> arrival : arrivals) {
+                    arrival.get();
+                }
+            } finally {
+                talking.set(false);
+            }
+            chatter.get();
+        }
     }
 
     private static long failedWriteWarnings() {
