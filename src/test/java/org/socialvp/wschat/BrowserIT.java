@@ -13,6 +13,7 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,7 +24,9 @@ import org.socialvp.wschat.testing.Deployments;
 
 /**
  * The demo page and wschat.js in real headless Chromium, against the deployed WAR. The WAR is
- * deployed for each test (and one test redeploys it, which closes every session with 1001).
+ * deployed by the first test and kept for the others, each in a room of its own (on Payara every
+ * deployment is a Payara Micro JVM of its own, a dozen seconds to start); one test redeploys it,
+ * which closes every session with 1001.
  */
 @ExtendWith(ArquillianExtension.class)
 class BrowserIT {
@@ -42,16 +45,29 @@ class BrowserIT {
         return Deployments.wschat().addAsWebResource("legacy/legacy.html", "legacy/legacy.html");
     }
 
+    /**
+     * Whether the WAR is deployed: by the first test, for the others too. Arquillian undeploys a
+     * deployment still deployed after the last test, as it does a managed one.
+     */
+    private static boolean deployed;
+
+    @BeforeAll
+    static void notDeployedYet() {
+        deployed = false;
+    }
+
     @BeforeEach
     void deploy() {
-        deployer.deploy(WSCHAT);
+        if (!deployed) {
+            deployer.deploy(WSCHAT);
+            deployed = true;
+        }
         page = Deployments.base(WSCHAT).toString();
     }
 
     @AfterEach
-    void undeploy() {
+    void closeBrowsers() {
         browsers.forEach(Browser::close);
-        deployer.undeploy(WSCHAT);
     }
 
     @Test
@@ -130,9 +146,10 @@ class BrowserIT {
     void afterTheServerClosesWith1001ThePageReconnectsAndIdentifiesByItself() throws Exception {
         Browser alice = viewer("alice", "party-restart");
         deployer.undeploy(WSCHAT);
+        deployed = false;
         alice.await("alice sees the connection drop", driver -> !"connected".equals(statusOf(alice)));
         assertEquals("1001", alice.script("return document.getElementById('status').dataset.closeCode;"));
-        deployer.deploy(WSCHAT);
+        deploy();
         alice.await("alice is back", driver -> "connected".equals(statusOf(alice)));
         awaitPeople(alice, "alice");
         URI room = Deployments.room(Deployments.base(WSCHAT), "party-restart");
