@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.socialvp.wschat.outbox.SendFailure;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link SessionPeer} against a container that is not Tomcat (Payara's Tyrus), a session of our own
@@ -117,8 +118,13 @@ class SessionPeerTest {
         container.join();
     }
 
-    /** A container that reports the close of a failed write at once, on the writing thread, is not kept waiting by it. */
+    /**
+     * A container that reports the close of a failed write at once, on the writing thread, is not
+     * kept waiting by it: with a gate that did not let its own holder in, this would hang, so it has
+     * a time limit.
+     */
     @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aCloseReportedFromInsideAWriteDoesNotWaitForItself() {
         AtomicReference<SessionPeer> peer = new AtomicReference<>();
         RemoteEndpoint.Async async = proxy(RemoteEndpoint.Async.class, (method, args) -> {
