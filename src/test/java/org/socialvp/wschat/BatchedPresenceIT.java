@@ -228,6 +228,17 @@ class BatchedPresenceIT extends DeployedWarIT {
     }
 
     @Test
+    void aBatchedViewersRenameIsHeardEvenWhenOnlyOneViewerHearsPresenceOneByOne() {
+        try (ChatClient plain = plain("plain"); Watcher bob = watcher("bob")) {
+            assertEquals("bob", plain.next("join").getString("who"));
+            bob.client.send(ChatClient.identifyCommand("robert"));
+            ChatClient.assertOutcome(bob.client.nextSkipping("presence"), 300);
+            assertEquals("bob", plain.next("quit").getString("who"), "the old name, though the room is otherwise batched");
+            assertEquals("robert", plain.next("join").getString("who"));
+        }
+    }
+
+    @Test
     void aNewcomerThatSpeaksAtOnceAfterIts300IsAnnouncedBeforeItsFrames() {
         try (Watcher watcher = watcher("watcher")) {
             watcher.list();

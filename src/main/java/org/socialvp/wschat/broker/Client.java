@@ -39,6 +39,9 @@ final class Client {
     /** Whether this viewer asked for presence in batches (PROTOCOL.md §15); set before its first name is claimed. */
     private volatile boolean batchedPresence;
 
+    /** Its place among its room's identified clients, {@code null} before its first name; guarded by the room ({@link Room.Seat}). */
+    private Room.Seat seat;
+
     /** The resumable session this connection carries, or {@code null}. */
     private volatile Session session;
     /**
@@ -65,6 +68,15 @@ final class Client {
 
     Room room() {
         return room;
+    }
+
+    /** Only under its room's lock on names ({@link Room}). */
+    Room.Seat seat() {
+        return seat;
+    }
+
+    void seat(Room.Seat seat) {
+        this.seat = seat;
     }
 
     Session session() {

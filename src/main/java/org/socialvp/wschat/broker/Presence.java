@@ -126,18 +126,16 @@ final class Presence {
         }
     }
 
-    private static void toUnbatched(Room room, Client except, Frame.Encoded frame, BiConsumer<Client, Frame.Encoded> to) {
-        toUnbatched(room, except, 0, frame, to);
-    }
-
     /**
      * {@code frame} to every viewer of {@code room} but {@code except} that hears presence one by
-     * one, through {@code to}; {@code namesOfExcept} of the room's names belong to {@code except}
-     * and are not counted as such viewers (a leaver's name is still held while its quit is queued).
+     * one, through {@code to}. {@code except}, if given, is one of the room's identified viewers (a
+     * leaver's name is still held while its quit is queued); a room whose other viewers are all
+     * batched is not looked through at all.
      */
-    private static void toUnbatched(Room room, Client except, int namesOfExcept, Frame.Encoded frame,
-            BiConsumer<Client, Frame.Encoded> to) {
-        if (room.identifiedCount() - namesOfExcept <= room.presence().batchedCount()) {
+    private static void toUnbatched(Room room, Client except, Frame.Encoded frame, BiConsumer<Client, Frame.Encoded> to) {
+        int others = room.identifiedCount() - (except == null ? 0 : 1);
+        int batchedOthers = room.presence().batchedCount() - (room.presence().isBatched(except) ? 1 : 0);
+        if (others <= batchedOthers) {
             return; // a premiere of batched viewers: nobody to tell one by one, no need to look at each
         }
         for (Client recipient : room.identified()) {
@@ -167,8 +165,7 @@ final class Presence {
             }
             if (joinHeard && !stopping) {
                 room.presence().changed(name, false);
-                int namesHeld = renaming && room.find(client.name()) == client ? 2 : 1; // a renamer's new name too
-                toUnbatched(room, client, namesHeld, quit, farewell::to);
+                toUnbatched(room, client, quit, farewell::to);
             }
             directory.release(room.name(), name); // queued for the Redis thread before any claim of the name here
         });

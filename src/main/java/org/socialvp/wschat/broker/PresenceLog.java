@@ -115,6 +115,11 @@ final class PresenceLog {
         return batched.size();
     }
 
+    /** Whether {@code viewer} is one of the {@link #batchedCount} (a moment's figure, without the lock). */
+    boolean isBatched(Client viewer) {
+        return viewer != null && batched.contains(viewer);
+    }
+
     /** Whether a frame from {@code name} must wait for a batch that tells its arrival first. */
     boolean mustAnnounce(String name) {
         if (!pending) {

@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One watch party: its identified clients by name.
+ * One watch party: its identified clients by name, and each of them once, on its {@link Seat}.
  *
  * <p>Reads on the message path ({@link #find}, {@link #identified}) are lock-free reads of a
  * {@link ConcurrentHashMap}. Names are claimed ({@code putIfAbsent}) and released (checking the
@@ -25,6 +25,13 @@ final class Room {
     private final RoomState state = new RoomState();
     private final PresenceLog presence = new PresenceLog();
     private final ConcurrentHashMap<String, Client> members = new ConcurrentHashMap<>();
+    /**
+     * Each client that holds a name, once: what a broadcast goes round. A renamer holds two names
+     * for a moment, and a broadcast that went round {@link #members} could reach it under each of
+     * them, or under neither (the old name gone where it had looked, the new one not yet where it
+     * was still to look). Written under {@link #namesChanging}, with the names.
+     */
+    private final ConcurrentHashMap<Seat, Client> seated = new ConcurrentHashMap<>();
     /** Held while a name is claimed or released (never while sending): see {@link #release(String, Client, Farewell)}. */
     private final Object namesChanging = new Object();
     /** Names claimed whose {@code join} is not queued yet; guarded by {@link #namesChanging}. */
@@ -50,12 +57,23 @@ final class Room {
         return presence;
     }
 
+    /**
+     * A client's one place among the room's identified clients, however many names it holds (two
+     * while it renames): it takes it with its first name, keeps it through renames, gives it up
+     * with its last name, and hands it on with its name when its session resumes on another
+     * connection. Guarded, as the client's reference to it, by the room's {@link #namesChanging}.
+     */
+    static final class Seat {
+        private int names;
+    }
+
     /** Claims {@code name} for {@code client}, not yet announced ({@link #announce}); {@code false} if another client holds it. */
     boolean claim(String name, Client client) {
         synchronized (namesChanging) {
             Client holder = members.putIfAbsent(name, client);
             if (holder == null) {
                 unannounced.add(name);
+                tookName(client);
             }
             return holder == null || holder == client;
         }
@@ -67,8 +85,27 @@ final class Room {
             boolean held = members.remove(name, client);
             if (held) {
                 unannounced.remove(name);
+                gaveUpName(client);
             }
             return held;
+        }
+    }
+
+    /** Under {@link #namesChanging}: {@code client} holds one name more; with its first, it is seated. */
+    private void tookName(Client client) {
+        if (client.seat() == null) {
+            client.seat(new Seat());
+        }
+        if (client.seat().names++ == 0) {
+            seated.put(client.seat(), client);
+        }
+    }
+
+    /** Under {@link #namesChanging}: {@code client} holds one name fewer; with its last, it leaves its seat. */
+    private void gaveUpName(Client client) {
+        Seat seat = client.seat();
+        if (seat != null && --seat.names == 0) {
+            seated.remove(seat, client);
         }
     }
 
@@ -113,6 +150,7 @@ final class Room {
                 farewell.say(heard);
             } finally {
                 members.remove(name, client);
+                gaveUpName(client);
             }
             return heard;
         }
@@ -135,22 +173,31 @@ final class Room {
         }
     }
 
-    /** Gives {@code name}, held by {@code from}, to {@code to}; only inside {@link #whileHolding} for {@code from}. */
+    /**
+     * Gives {@code name}, held by {@code from}, to {@code to}, and {@code from}'s seat with it, in
+     * one step for a broadcast going round; only inside {@link #whileHolding} for {@code from}.
+     * {@code to} holds that one name; {@code from} keeps none of it.
+     */
     void handOver(String name, Client from, Client to) {
+        Seat seat = from.seat();
+        from.seat(null);
+        seat.names = 1;
+        to.seat(seat);
         members.replace(name, from, to);
+        seated.replace(seat, from, to);
     }
 
     Client find(String name) {
         return members.get(name);
     }
 
-    /** The identified clients, weakly consistent: safe to iterate while others join and leave. */
+    /** The identified clients, each once, weakly consistent: safe to iterate while others join and leave. */
     Collection<Client> identified() {
-        return members.values();
+        return seated.values();
     }
 
     int identifiedCount() {
-        return members.size();
+        return seated.size();
     }
 
     List<String> sortedNames() {

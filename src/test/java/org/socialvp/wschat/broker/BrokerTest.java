@@ -14,9 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.socialvp.wschat.cluster.Bus;
@@ -101,6 +105,20 @@ class BrokerTest {
         assertEquals("robert", alice.next("join").getString("who"));
         bob.connection().closed(1006, "");
         assertEquals("robert", alice.next("quit").getString("who"));
+    }
+
+    /** The one viewer who hears presence one by one hears a batched viewer's rename too (a quit, then a join). */
+    @Test
+    void aBatchedViewersRenameIsHeardByTheOnlyUnbatchedViewer() throws Exception {
+        Viewer alice = identified("party", "alice");
+        Viewer bob = connect("party");
+        bob.send("{\"command\":\"identify\",\"name\":\"bob\",\"presence\":\"batched\"}");
+        assertEquals(300, bob.next("outcome").getInt("code"));
+        assertEquals("bob", alice.next("join").getString("who"));
+        bob.send("{\"command\":\"identify\",\"name\":\"robert\"}");
+        assertEquals(300, bob.next("outcome").getInt("code"));
+        assertEquals("bob", alice.next("quit").getString("who"));
+        assertEquals("robert", alice.next("join").getString("who"));
     }
 
     @Test
@@ -287,6 +305,57 @@ class BrokerTest {
         for (Viewer watcher : watchers) {
             rosterFromJoinsAndQuits(watcher);
         }
+    }
+
+    /**
+     * A viewer that renames again and again while another viewer broadcasts without pause gets
+     * every broadcast once, in order. A renamer holds both of its names for a moment; a broadcast
+     * going round the room then must still reach it once — not under each name, nor under neither
+     * (the old one already gone where the broadcast looked, the new one not yet there).
+     */
+    @Test
+    void aViewerRenamingWhileAnotherBroadcastsGetsEachBroadcastExactlyOnce() throws Exception {
+        broker.shutdown();
+        broker = broker(Map.of("wschat.rateLimitPerSecond", "0", "wschat.rateLimitBytesPerSecond", "0"));
+        for (int i = 0; i < 100; i++) {
+            identified("party", "crowd" + i); // a room to go round, so that a broadcast takes a while
+        }
+        Viewer renamer = identified("party", "name0");
+        Viewer talker = identified("party", "talker");
+        AtomicBoolean renaming = new AtomicBoolean(true);
+        AtomicInteger sent = new AtomicInteger();
+        Thread talking = new Thread(() -> {
+            while (renaming.get()) {
+                talker.send("{\"command\":\"broadcast\",\"message\":" + sent.getAndIncrement() + "}");
+            }
+        });
+        talking.start();
+        for (int round = 1; round <= 500; round++) {
+            renamer.send("{\"command\":\"identify\",\"name\":\"name" + (round % 2) + "\"}");
+            Thread.sleep(0, 200_000);
+        }
+        renaming.set(false);
+        talking.join();
+        talker.send("{\"command\":\"broadcast\",\"message\":\"the end\"}");
+        List<Integer> received = new ArrayList<>();
+        for (JsonObject frame = renamer.next(); !frame.toString().contains("the end"); frame = renamer.next()) {
+            if (frame.getString("type").equals("broadcast")) {
+                received.add(frame.getInt("message"));
+            }
+        }
+        List<Integer> twice = new ArrayList<>();
+        List<Integer> outOfOrder = new ArrayList<>();
+        for (int i = 1; i < received.size(); i++) {
+            (received.get(i).equals(received.get(i - 1)) ? twice : received.get(i) < received.get(i - 1) ? outOfOrder : new ArrayList<Integer>())
+                    .add(received.get(i));
+        }
+        Set<Integer> missing = new TreeSet<>();
+        IntStream.range(0, sent.get()).forEach(missing::add);
+        received.forEach(missing::remove);
+        assertEquals("", (twice.isEmpty() ? "" : twice.size() + " twice (" + twice.get(0) + "...) ")
+                + (missing.isEmpty() ? "" : missing.size() + " missing (" + missing.iterator().next() + "...) ")
+                + (outOfOrder.isEmpty() ? "" : outOfOrder.size() + " out of order"),
+                "each of " + sent.get() + " broadcasts once, in order");
     }
 
     /**
