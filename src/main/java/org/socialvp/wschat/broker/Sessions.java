@@ -209,9 +209,4 @@ final class Sessions {
             registry.rooms().leave(held.room());
         }
     }
-
-    /** Sessions that exist, live or suspended. */
-    int count() {
-        return byToken.size();
-    }
 }
