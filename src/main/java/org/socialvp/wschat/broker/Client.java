@@ -39,7 +39,11 @@ final class Client {
     /** Whether this viewer asked for presence in batches (PROTOCOL.md §15); set before its first name is claimed. */
     private volatile boolean batchedPresence;
 
-    /** Its place among its room's identified clients, {@code null} before its first name; guarded by the room ({@link Room.Seat}). */
+    /**
+     * Its place among its room's identified clients while it holds a name ({@link Room.Seat});
+     * {@code null} before its first name and after its session moved on with its seat. Guarded by
+     * the room.
+     */
     private Room.Seat seat;
 
     /** The resumable session this connection carries, or {@code null}. */

@@ -176,15 +176,20 @@ final class Room {
     /**
      * Gives {@code name}, held by {@code from}, to {@code to}, and {@code from}'s seat with it, in
      * one step for a broadcast going round; only inside {@link #whileHolding} for {@code from}.
-     * {@code to} holds that one name; {@code from} keeps none of it.
+     * {@code to} then holds that one name. {@code from} holds nothing more, unless it was renaming
+     * (a live connection's read thread may be): the name it claimed meanwhile seats it anew.
      */
     void handOver(String name, Client from, Client to) {
         Seat seat = from.seat();
-        from.seat(null);
+        boolean renaming = seat.names > 1;
         seat.names = 1;
         to.seat(seat);
+        from.seat(null);
         members.replace(name, from, to);
         seated.replace(seat, from, to);
+        if (renaming) {
+            tookName(from);
+        }
     }
 
     Client find(String name) {

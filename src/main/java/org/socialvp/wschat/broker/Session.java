@@ -162,6 +162,11 @@ final class Session {
         return client == on && state == State.LIVE && end() == State.LIVE;
     }
 
+    /** Whether the session waits for a resume, its name held for it, since connection {@code on} was lost. */
+    synchronized boolean suspendedFrom(Client on) {
+        return client == on && state == State.SUSPENDED;
+    }
+
     /** The viewer's current connection (or the last one, while suspended); read without the lock. */
     Client client() {
         return client;

@@ -160,20 +160,21 @@ final class Sessions {
     /**
      * {@code client}'s connection is over for good: its session ends if it is live there.
      *
-     * @return whether the connection's name is its own to release: it had no session, or its
-     *         session ended just now — not if the session waits for a resume, has moved to another
-     *         connection with its name, or was ended elsewhere (which released the name)
+     * @return whether a name the connection holds is its own to release: unless the session waits
+     *         for a resume from it. A session that moved to another connection took its name with
+     *         it (the connection no longer holds that one), and one ended elsewhere released it; a
+     *         name the connection claimed after that — a rename on its own read thread — is its own.
      */
     boolean forget(Client client) {
         Session session = client.session();
         if (session == null) {
             return true;
         }
-        if (!session.endLiveOn(client)) {
-            return false;
+        if (session.endLiveOn(client)) {
+            byToken.remove(session.token());
+            return true;
         }
-        byToken.remove(session.token());
-        return true;
+        return !session.suspendedFrom(client);
     }
 
     /** Once a second: sessions away for longer than {@code wschat.resumeSeconds} end, their names released. */

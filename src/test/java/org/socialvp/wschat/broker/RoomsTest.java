@@ -31,6 +31,35 @@ class RoomsTest {
         threads.shutdownNow();
     }
 
+    /**
+     * Each client is among the room's identified once, however many names it holds: through a
+     * rename, and through a session's hand-over to a new connection while the old one was renaming
+     * (the old keeps the name it claimed, seated anew); with its last name it is gone from them.
+     */
+    @Test
+    void aClientIsIdentifiedOnceWhileRenamingAndAfterAHandOverMidRename() {
+        Room room = rooms.join("seats");
+        Client old = clientIn(room);
+        Client resumed = clientIn(room);
+        assertTrue(room.claim("alice", old));
+        assertTrue(room.claim("alicia", old)); // renaming: both names held for a moment
+        assertEquals(List.of(old), List.copyOf(room.identified()));
+        assertEquals(1, room.identifiedCount());
+
+        room.whileHolding("alice", old, () -> room.handOver("alice", old, resumed));
+        assertSame(resumed, room.find("alice"));
+        assertSame(old, room.find("alicia"));
+        assertEquals(2, room.identifiedCount());
+        assertTrue(room.identified().containsAll(List.of(old, resumed)));
+
+        assertTrue(room.release("alicia", old));
+        assertEquals(List.of(resumed), List.copyOf(room.identified()));
+        assertTrue(room.release("alice", resumed));
+        assertEquals(0, room.identifiedCount());
+        assertTrue(room.claim("alice", resumed), "a client that gave up its last name can take one again");
+        assertEquals(List.of(resumed), List.copyOf(room.identified()));
+    }
+
     @Test
     void ofManyClientsRacingForOneNameExactlyOneWins() throws Exception {
         for (int round = 0; round < 200; round++) {
