@@ -25,6 +25,8 @@ final class Sessions {
     private static final System.Logger LOG = System.getLogger(Sessions.class.getName());
     /** 128 random bits: the token is the only proof of being the session's client. */
     private static final int TOKEN_BYTES = 16;
+    /** How often a resume follows a name the old connection gives up as it renames (once per identify it sends). */
+    private static final int MOVE_TRIES = 3;
 
     private final Settings settings;
     private final Registry registry;
@@ -101,16 +103,44 @@ final class Sessions {
         if (held.room() != client.room()) {
             return refuse(session);
         }
-        String name = held.name();
-        client.name(name);
         client.batchedPresence(held.batchedPresence());
         attach(client, session);
-        Frame.Encoded answer = frames.encode(Event.Outcome.resumed(name, token, settings.resumeSeconds()));
+        Room room = client.room();
+        // A live old connection may be renaming on its own read thread: the name looked up may be
+        // given up before the move. Then the move is tried again under the name it holds now.
+        String name;
+        Session.Moved moved;
+        int tries = 0;
+        do {
+            name = held.name();
+            moved = move(session, held, client, name, last);
+        } while (moved == null && ++tries < MOVE_TRIES && !name.equals(held.name()));
+        if (moved == null) {
+            client.session(null);
+            client.name(null);
+            return refuse(session);
+        }
+        client.outbox().pump();
+        LOG.log(Level.DEBUG, () -> client + " resumed the session of " + held + " after frame " + last);
+        if (moved.wasSuspended()) {
+            registry.rooms().leave(room); // the place the suspended session held
+            return new Resumed(null);
+        }
+        return new Resumed(held);
+    }
+
+    /**
+     * Moves {@code session} and its {@code name} from {@code held} to {@code client} together,
+     * ordered against every claim and release of the room: a departure of the old connection
+     * either comes first (and the session is suspended or over) or finds that it holds neither any
+     * more. {@code null} if {@code held} no longer holds {@code name} or the session cannot go on
+     * after frame {@code last}.
+     */
+    private Session.Moved move(Session session, Client held, Client client, String name, long last) {
+        client.name(name);
+        Frame.Encoded answer = frames.encode(Event.Outcome.resumed(name, session.token(), settings.resumeSeconds()));
         Room room = client.room();
         AtomicReference<Session.Moved> moved = new AtomicReference<>();
-        // The session and its name move together, ordered against every claim and release of the room:
-        // a departure of the old connection either comes first (and the session is suspended or over) or
-        // finds that it holds neither any more.
         room.whileHolding(name, held, () -> {
             moved.set(session.resume(held, client, last, answer));
             if (moved.get() != null) {
@@ -118,18 +148,7 @@ final class Sessions {
                 room.presence().moved(held, client);
             }
         });
-        if (moved.get() == null) {
-            client.session(null);
-            client.name(null);
-            return refuse(session);
-        }
-        client.outbox().pump();
-        LOG.log(Level.DEBUG, () -> client + " resumed the session of " + held + " after frame " + last);
-        if (moved.get().wasSuspended()) {
-            registry.rooms().leave(room); // the place the suspended session held
-            return new Resumed(null);
-        }
-        return new Resumed(held);
+        return moved.get();
     }
 
     /** {@code client}'s connection carries {@code session}: its pings and pongs trim the session's stream. */
