@@ -164,7 +164,6 @@ class SessionsTest {
         broker.shutdown();
         broker = broker(Map.of("wschat.rateLimitPerSecond", "0")); // bob asks for the list every round
         Viewer bob = Viewer.identified(broker, "party", "bob");
-        int resumed = 0;
         try (Race race = new Race()) {
             for (int i = 0; i < 300; i++) {
                 String name = "viewer" + i;
@@ -181,12 +180,13 @@ class SessionsTest {
                 boolean quit = heard.stream().anyMatch(f -> "quit".equals(f.getString("type")));
                 boolean listed = heard.get(heard.size() - 1).getJsonArray("names").toString().contains("\"" + name + "\"");
                 if (answer == 301) {
-                    resumed++;
                     assertFalse(quit, name + " was resumed, yet heard to quit");
                     assertTrue(listed, name + " was resumed and holds its name");
                     back.connection().closed(1000, "");
                     assertEquals(name, bob.next("quit").getString("who"));
                 } else {
+                    // Which of a clean close and the resume gets there first is the machine's timing
+                    // (on a slow or instrumented JVM every clean close can win); a reset never does.
                     assertEquals(410, answer);
                     assertEquals(1000, code, "only a clean close ends a session before its resume");
                     assertTrue(quit && !listed, name + " ended, heard to quit, name free");
@@ -194,7 +194,6 @@ class SessionsTest {
                 }
             }
         }
-        assertTrue(resumed > 150, "every reset and some clean closes lose the race: " + resumed + " resumed");
         assertEquals(1, broker.status().rooms(), "bob's room is still there");
         bob.connection().closed(1000, "");
         assertEquals(0, broker.status().rooms(), "and gone with him");
