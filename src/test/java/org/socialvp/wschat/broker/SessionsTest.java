@@ -246,7 +246,9 @@ class SessionsTest {
     /**
      * The site's backend removing a viewer at the moment its resume arrives: whichever comes first,
      * the viewer ends up closed with 1008 {@code removed} (or refused with 410) and its name free —
-     * never back on a new connection whose session has ended.
+     * never back on a new connection whose session has ended. A removal that lands between the
+     * resume and the sending of its 301 drops the 301 with everything else queued for the viewer
+     * (as for any removed viewer): the close is then the answer.
      */
     @Test
     void aRemoveRacingAResumeClosesTheViewerWhereverItIs() throws Exception {
@@ -263,9 +265,13 @@ class SessionsTest {
                 Future<?> removal = race.soon(30_000, () -> broker.api().remove("party", name));
                 resume(back, token, 0);
                 removal.get();
-                if (back.next("outcome").getInt("code") == 301) {
+                String answer = back.peer().next();
+                if (answer == null || parse(answer).getInt("code") == 301) {
                     assertTrue(back.peer().awaitClose(5), name + " resumed, then removed: closed");
+                    assertEquals(1008, back.peer().closeCode());
                     assertEquals("removed", back.peer().closeReason());
+                } else {
+                    assertEquals(410, parse(answer).getInt("code"), answer);
                 }
                 bob.send("{\"command\":\"list\"}");
                 List<JsonObject> heard = framesUntilList(bob);
