@@ -1,5 +1,6 @@
 package org.socialvp.wschat.broker;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 import org.socialvp.wschat.cluster.NameDirectory;
@@ -36,9 +37,33 @@ final class Presence {
      * @param arriving whether it is the client's first name (not a rename)
      */
     void joined(Client client, String name, boolean arriving) {
+        Delivery.Batch welcome = delivery.batch();
+        Frame.Encoded join = queueJoin(client, name, arriving, welcome);
+        welcome.send();
+        toOtherServers(client.room(), join);
+    }
+
+    /**
+     * {@code client}, holding {@code name} now, gives up {@code previous}: the others hear the quit
+     * of the one and the join of the other, and the room changes both names in one step (the
+     * rename is atomic: nothing in between, a {@code list} included, sees both names or neither).
+     */
+    void renamed(Client client, String previous, String name) {
+        Room room = client.room();
+        Delivery.Batch change = delivery.batch();
+        List<Frame.Encoded> forOtherServers = new ArrayList<>(2);
+        room.withNamesLocked(() -> {
+            forOtherServers.add(queueQuit(client, previous, change));
+            forOtherServers.add(queueJoin(client, name, false, change));
+        });
+        change.send();
+        forOtherServers.forEach(frame -> toOtherServers(room, frame));
+    }
+
+    /** Queues the join of {@code name} (see {@link #joined}) on {@code welcome}; the frame for the other servers, {@code null} if the name is no longer held. */
+    private Frame.Encoded queueJoin(Client client, String name, boolean arriving, Delivery.Batch welcome) {
         Room room = client.room();
         Frame.Encoded join = frames.encode(new Event.Join(name));
-        Delivery.Batch welcome = delivery.batch();
         boolean held = room.announce(name, client, () -> {
             if (arriving && client.batchedPresence()) {
                 room.presence().arrived(client, name);
@@ -47,9 +72,12 @@ final class Presence {
             }
             toUnbatched(room, client, join, welcome::to);
         });
-        if (held) {
-            welcome.send();
-            delivery.toOtherServers(room.name(), join);
+        return held ? join : null;
+    }
+
+    private void toOtherServers(Room room, Frame.Encoded frame) {
+        if (frame != null) {
+            delivery.toOtherServers(room.name(), frame);
         }
     }
 
@@ -112,7 +140,8 @@ final class Presence {
      */
     void list(Client asker, List<String> names) {
         Delivery.Batch batch = delivery.batch();
-        asker.room().presence().list(frames, batch, asker, names);
+        Room room = asker.room();
+        room.withNamesLocked(() -> room.presence().list(frames, batch, asker, names)); // never halfway through a rename
         batch.send();
     }
 
@@ -155,10 +184,17 @@ final class Presence {
      * before, and is not itself sent the quit of the name it now holds.
      */
     void left(Client client, String name) {
+        Delivery.Batch farewell = delivery.batch();
+        Frame.Encoded quit = queueQuit(client, name, farewell);
+        farewell.send();
+        toOtherServers(client.room(), quit);
+    }
+
+    /** Releases {@code name} and queues its quit (see {@link #left}) on {@code farewell}; the frame for the other servers, {@code null} if no quit is due. */
+    private Frame.Encoded queueQuit(Client client, String name, Delivery.Batch farewell) {
         Room room = client.room();
         Frame.Encoded quit = frames.encode(new Event.Quit(name));
         boolean renaming = !name.equals(client.name());
-        Delivery.Batch farewell = delivery.batch();
         boolean quitDue = room.release(name, client, joinHeard -> {
             if (client.batchedPresence() && !renaming) {
                 room.presence().departed(client); // for good: a rename releases the name it had before
@@ -169,11 +205,8 @@ final class Presence {
             }
             directory.release(room.name(), name); // queued for the Redis thread before any claim of the name here
         });
-        if (!quitDue) {
-            return; // not held, or given up before its join went out (its connection closed meanwhile): nobody to tell
-        }
-        farewell.send();
-        delivery.toOtherServers(room.name(), quit);
+        // Not held, or given up before its join went out (its connection closed meanwhile): nobody to tell.
+        return quitDue ? quit : null;
     }
 
     /** The server is stopping: from now on only the other servers hear who leaves. */

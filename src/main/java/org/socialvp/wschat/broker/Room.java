@@ -1,5 +1,6 @@
 package org.socialvp.wschat.broker;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -205,7 +206,30 @@ final class Room {
         return seated.size();
     }
 
+    /**
+     * Runs {@code action} while no other name of the room changes hands and no {@link #sortedNames}
+     * is taken: releases and announcements inside it ({@link #release(String, Client, Farewell)},
+     * {@link #announce}) are one step for everyone else — a rename gives up the old name and
+     * announces the new one so — and a reading inside it sees none of them half done. Like a
+     * farewell, it must only queue.
+     */
+    void withNamesLocked(Runnable action) {
+        synchronized (namesChanging) {
+            action.run();
+        }
+    }
+
+    /**
+     * The names the room has heard of, sorted, as they stand between two changes of hands: a name
+     * claimed but not yet announced is not among them, so a renamer is listed under exactly one name.
+     */
     List<String> sortedNames() {
-        return members.keySet().stream().sorted().toList();
+        List<String> names;
+        synchronized (namesChanging) {
+            names = new ArrayList<>(members.keySet());
+            names.removeAll(unannounced);
+        }
+        names.sort(null);
+        return names;
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.socialvp.wschat.cluster.Bus;
 import org.socialvp.wschat.cluster.Cluster;
 import org.socialvp.wschat.cluster.LocalOnly;
@@ -344,6 +347,43 @@ class BrokerTest {
         assertEquals(0, received.size() - received.stream().distinct().count(), "broadcasts received twice");
         assertEquals(sent.get(), received.size(), "broadcasts received, of those sent");
         assertTrue(received.equals(received.stream().sorted().toList()), "broadcasts received in the order sent");
+    }
+
+    /**
+     * A rename is atomic (PROTOCOL.md §1): a {@code list} asked while a viewer renames again and
+     * again shows it under exactly one of its names, never both and never neither. The new name is
+     * claimed before the old one is given up, and each used to change hands in a step of its own.
+     */
+    @ParameterizedTest(name = "asked by a viewer with batched presence: {0}")
+    @ValueSource(booleans = {false, true})
+    void aListWhileAViewerRenamesShowsItUnderExactlyOneName(boolean batched) throws Exception {
+        broker.shutdown();
+        broker = broker(Map.of("wschat.rateLimitPerSecond", "0", "wschat.rateLimitBytesPerSecond", "0"));
+        Viewer renamer = identified("party", "name0");
+        Viewer asker = connect("party");
+        asker.send("{\"command\":\"identify\",\"name\":\"asker\"" + (batched ? ",\"presence\":\"batched\"" : "") + "}");
+        assertEquals(300, asker.next("outcome").getInt("code"));
+        AtomicBoolean renaming = new AtomicBoolean(true);
+        Thread renames = new Thread(() -> {
+            for (int round = 1; renaming.get(); round++) {
+                renamer.send("{\"command\":\"identify\",\"name\":\"name" + (round % 2) + "\"}");
+            }
+        });
+        renames.start();
+        try {
+            for (int i = 0; i < 2_000; i++) {
+                asker.send("{\"command\":\"list\"}");
+                JsonObject list = asker.next();
+                while (!list.getString("type").equals("list")) {
+                    list = asker.next();
+                }
+                List<String> names = list.getJsonArray("names").getValuesAs(JsonString::getString);
+                assertEquals(1, names.stream().filter(name -> name.startsWith("name")).count(), names::toString);
+            }
+        } finally {
+            renaming.set(false);
+            renames.join();
+        }
     }
 
     /**

@@ -106,12 +106,15 @@ class RoomsTest {
     }
 
     @Test
-    void namesAreListedSorted() {
+    void namesAreListedSortedOnceAnnounced() {
         Room room = rooms.join("lobby");
         for (String name : List.of("carol", "alice", "Bob", "bob")) {
-            room.claim(name, clientIn(room));
+            Client client = clientIn(room);
+            room.claim(name, client);
+            room.announce(name, client, () -> { });
         }
-        assertEquals(List.of("Bob", "alice", "bob", "carol"), room.sortedNames());
+        room.claim("dave", clientIn(room));
+        assertEquals(List.of("Bob", "alice", "bob", "carol"), room.sortedNames(), "dave's join is not out yet");
     }
 
     @Test
