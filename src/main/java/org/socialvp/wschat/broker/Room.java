@@ -112,15 +112,20 @@ final class Room {
 
     /**
      * Runs {@code welcome}, which queues the {@code join} of {@code name}, if {@code client} still
-     * holds it (see {@link #whileHolding}); from then on its release is a departure the room hears.
+     * holds it (see {@link #whileHolding}) and its join has not gone out yet; from then on its
+     * release is a departure the room hears. A name claimed by a renamer and handed over unannounced
+     * with its session ({@link #handOver}) is announced by its new holder.
      *
-     * @return whether {@code client} held the name
+     * @return whether {@code welcome} ran
      */
     boolean announce(String name, Client client, Runnable welcome) {
-        return whileHolding(name, client, () -> {
-            unannounced.remove(name);
+        synchronized (namesChanging) {
+            if (members.get(name) != client || !unannounced.remove(name)) {
+                return false;
+            }
             welcome.run();
-        });
+            return true;
+        }
     }
 
     /** What a release does while the name is still held ({@link #release(String, Client, Farewell)}). */

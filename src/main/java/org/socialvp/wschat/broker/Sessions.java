@@ -121,6 +121,9 @@ final class Sessions {
             return refuse(session);
         }
         client.outbox().pump();
+        // A rename on the old connection may have claimed this name and not announced it yet: the
+        // name moved here, so its join goes out from here (nothing, if it went out already).
+        presence.joined(client, name, false);
         LOG.log(Level.DEBUG, () -> client + " resumed the session of " + held + " after frame " + last);
         if (moved.wasSuspended()) {
             registry.rooms().leave(room); // the place the suspended session held

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
@@ -212,6 +214,7 @@ class SessionsTest {
         broker.shutdown();
         broker = broker(Map.of("wschat.rateLimitPerSecond", "0"));
         Viewer bob = Viewer.identified(broker, "party", "bob");
+        Set<String> bobHeard = new HashSet<>(Set.of("bob"));
         try (Race race = new Race()) {
             for (int i = 0; i < 300; i++) {
                 Viewer old = Viewer.connect(broker, "party");
@@ -221,7 +224,12 @@ class SessionsTest {
                 Future<?> renaming = race.soon(30_000, () -> old.send(rename));
                 resume(back, token, 0);
                 renaming.get();
-                assertEquals(301, back.next("outcome").getInt("code"), "round " + i + ": resumed under whichever name it holds");
+                JsonObject answer = back.next("outcome");
+                assertEquals(301, answer.getInt("code"), "round " + i + ": resumed under whichever name it holds");
+                bob.send("{\"command\":\"list\"}");
+                List<String> listed = heardUntilList(bob, bobHeard);
+                assertTrue(listed.contains(answer.getString("name")), "round " + i + ": listed under the name it resumed with: " + listed);
+                assertEquals(listed, bobHeard.stream().sorted().toList(), "round " + i + ": the list is what bob heard");
                 back.connection().closed(1000, "");
                 old.connection().closed(1000, "");
             }
@@ -230,6 +238,21 @@ class SessionsTest {
         bob.send("{\"command\":\"list\"}");
         List<JsonObject> heard = framesUntilList(bob);
         assertEquals("[\"bob\"]", heard.get(heard.size() - 1).get("names").toString());
+    }
+
+    /** The names {@code viewer} is told are in the room, once the joins and quits before its {@code list}'s answer are applied to {@code heard}. */
+    private static List<String> heardUntilList(Viewer viewer, Set<String> heard) throws InterruptedException {
+        for (JsonObject frame : framesUntilList(viewer)) {
+            switch (frame.getString("type")) {
+                case "join" -> heard.add(frame.getString("who"));
+                case "quit" -> heard.remove(frame.getString("who"));
+                case "list" -> {
+                    return frame.getJsonArray("names").getValuesAs(jakarta.json.JsonString::getString);
+                }
+                default -> { }
+            }
+        }
+        throw new AssertionError("framesUntilList ends with the list");
     }
 
     /** {@code viewer}'s frames up to and including the answer to the {@code list} it just sent. */
