@@ -1,6 +1,5 @@
 package org.socialvp.wschat.broker;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 import org.socialvp.wschat.cluster.NameDirectory;
@@ -30,17 +29,17 @@ final class Presence {
     }
 
     /**
-     * {@code client} now holds {@code name}: the others hear it joined — unless it has already
-     * given the name up (its connection closed meanwhile, on another thread): the join is queued
-     * while it holds the name, so it always comes before the quit, or not at all.
+     * {@code client} now holds {@code name}: the others hear it joined, here and on the other
+     * servers — unless it has already given the name up (its connection closed meanwhile, on
+     * another thread): the join is queued and published while it holds the name, so it always
+     * comes before the quit, or not at all.
      *
      * @param arriving whether it is the client's first name (not a rename)
      */
     void joined(Client client, String name, boolean arriving) {
         Delivery.Batch welcome = delivery.batch();
-        Frame.Encoded join = queueJoin(client, name, arriving, welcome);
+        queueJoin(client, name, arriving, welcome);
         welcome.send();
-        toOtherServers(client.room(), join);
     }
 
     /**
@@ -49,36 +48,27 @@ final class Presence {
      * rename is atomic: nothing in between, a {@code list} included, sees both names or neither).
      */
     void renamed(Client client, String previous, String name) {
-        Room room = client.room();
         Delivery.Batch change = delivery.batch();
-        List<Frame.Encoded> forOtherServers = new ArrayList<>(2);
-        room.withNamesLocked(() -> {
-            forOtherServers.add(queueQuit(client, previous, change));
-            forOtherServers.add(queueJoin(client, name, false, change));
+        client.room().withNamesLocked(() -> {
+            queueQuit(client, previous, change);
+            queueJoin(client, name, false, change);
         });
         change.send();
-        forOtherServers.forEach(frame -> toOtherServers(room, frame));
     }
 
-    /** Queues the join of {@code name} (see {@link #joined}) on {@code welcome}; the frame for the other servers, {@code null} if the name is no longer held. */
-    private Frame.Encoded queueJoin(Client client, String name, boolean arriving, Delivery.Batch welcome) {
+    /** Queues the join of {@code name} on {@code welcome} and publishes it (see {@link #joined}). */
+    private void queueJoin(Client client, String name, boolean arriving, Delivery.Batch welcome) {
         Room room = client.room();
         Frame.Encoded join = frames.encode(new Event.Join(name));
-        boolean held = room.announce(name, client, () -> {
+        room.announce(name, client, () -> {
             if (arriving && client.batchedPresence()) {
                 room.presence().arrived(client, name);
             } else {
                 room.presence().changed(name, true);
             }
             toUnbatched(room, client, join, welcome::to);
+            delivery.toOtherServers(room.name(), join); // does not wait: ordered with the quit, as the release is
         });
-        return held ? join : null;
-    }
-
-    private void toOtherServers(Room room, Frame.Encoded frame) {
-        if (frame != null) {
-            delivery.toOtherServers(room.name(), frame);
-        }
     }
 
     /** {@code name} had been held by a viewer of a server that died, and {@code client} took it over. */
@@ -178,24 +168,24 @@ final class Presence {
      * {@code client} gives up {@code name} (a rename, or leaving): released in its room and in the
      * directory, and the others hear it quit. Nothing happens if it did not hold the name.
      *
-     * <p>The quit is queued for the room (the batches told, the directory asked to release) before
-     * the name is free and while no other name of the room changes hands ({@link Room#release(String,
+     * <p>The quit is queued for the room (the batches told, the directory asked to release, the
+     * other servers' copy published) before the name is free and while no other name of the room
+     * changes hands ({@link Room#release(String,
      * Client, Room.Farewell)}); a name given up before its join went out is not heard to quit: a viewer who takes the name at once is heard of after the quit, never
      * before, and is not itself sent the quit of the name it now holds.
      */
     void left(Client client, String name) {
         Delivery.Batch farewell = delivery.batch();
-        Frame.Encoded quit = queueQuit(client, name, farewell);
+        queueQuit(client, name, farewell);
         farewell.send();
-        toOtherServers(client.room(), quit);
     }
 
-    /** Releases {@code name} and queues its quit (see {@link #left}) on {@code farewell}; the frame for the other servers, {@code null} if no quit is due. */
-    private Frame.Encoded queueQuit(Client client, String name, Delivery.Batch farewell) {
+    /** Releases {@code name}, queues its quit on {@code farewell} and publishes it (see {@link #left}). */
+    private void queueQuit(Client client, String name, Delivery.Batch farewell) {
         Room room = client.room();
         Frame.Encoded quit = frames.encode(new Event.Quit(name));
         boolean renaming = !name.equals(client.name());
-        boolean quitDue = room.release(name, client, joinHeard -> {
+        room.release(name, client, joinHeard -> {
             if (client.batchedPresence() && !renaming) {
                 room.presence().departed(client); // for good: a rename releases the name it had before
             }
@@ -204,9 +194,10 @@ final class Presence {
                 toUnbatched(room, client, quit, farewell::to);
             }
             directory.release(room.name(), name); // queued for the Redis thread before any claim of the name here
+            if (joinHeard) {
+                delivery.toOtherServers(room.name(), quit); // a name given up before its join went out: nobody to tell
+            }
         });
-        // Not held, or given up before its join went out (its connection closed meanwhile): nobody to tell.
-        return quitDue ? quit : null;
     }
 
     /** The server is stopping: from now on only the other servers hear who leaves. */

@@ -1,6 +1,7 @@
 package org.socialvp.wschat.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -395,14 +396,7 @@ class BrokerTest {
     @Test
     void aViewerLostWhileItsJoinGoesRoundIsHeardToJoinThenQuitOrNotAtAll() throws Exception {
         List<Viewer> watchers = fortyWatchers();
-        try (Race race = new Race()) {
-            for (int round = 0; round < 300; round++) {
-                Viewer viewer = connect("party");
-                Future<?> reset = race.soon(100_000, () -> viewer.connection().closed(1006, ""));
-                viewer.send("{\"command\":\"identify\",\"name\":\"v" + round + "\"}");
-                reset.get();
-            }
-        }
+        identifyEachWhileItsConnectionResets(300);
         for (Viewer watcher : watchers) {
             Set<String> roster = rosterFromJoinsAndQuits(watcher);
             roster.removeIf(name -> name.startsWith("watcher"));
@@ -410,6 +404,18 @@ class BrokerTest {
         }
         watchers.get(0).send("{\"command\":\"list\"}");
         assertEquals(40, watchers.get(0).next("list").getJsonArray("names").size());
+    }
+
+    /** {@code rounds} newcomers to "party", each identifying as v&lt;round&gt; while its connection resets on another thread. */
+    private void identifyEachWhileItsConnectionResets(int rounds) throws Exception {
+        try (Race race = new Race()) {
+            for (int round = 0; round < rounds; round++) {
+                Viewer viewer = connect("party");
+                Future<?> reset = race.soon(100_000, () -> viewer.connection().closed(1006, ""));
+                viewer.send("{\"command\":\"identify\",\"name\":\"v" + round + "\"}");
+                reset.get();
+            }
+        }
     }
 
     /**
@@ -436,9 +442,8 @@ class BrokerTest {
     }
 
     /** A cluster whose directory says, after the test lets it, that another server holds {@code name}. */
-    private static final class NameHeldElsewhere implements Cluster, NameDirectory {
+    private static final class NameHeldElsewhere extends OverLocalOnly implements NameDirectory {
         private final String name;
-        private final LocalOnly local = new LocalOnly();
         final CountDownLatch asked = new CountDownLatch(1);
         final CountDownLatch answer = new CountDownLatch(1);
 
@@ -472,6 +477,73 @@ class BrokerTest {
         @Override
         public NameDirectory directory() {
             return this;
+        }
+    }
+
+    /**
+     * A viewer whose connection closes on another thread while it identifies: the other servers
+     * are told it joined and then quit, or nothing — never the quit first, which would leave them a
+     * name that nothing undoes. Each is published while the room's names stand still, as the
+     * directory's release is.
+     */
+    @Test
+    void aViewerLostWhileItIdentifiesIsPublishedToJoinThenQuitOrNotAtAll() throws Exception {
+        Published cluster = new Published();
+        broker.shutdown();
+        broker = new Broker(Settings.load(Map.of("wschat.rateLimitPerSecond", "0", "wschat.rateLimitBytesPerSecond", "0")::get),
+                JSON, BrokerTest.class.getClassLoader(), cluster);
+        for (int i = 0; i < 40; i++) {
+            identified("party", "watcher" + i); // the join goes round them before it is published
+        }
+        identifyEachWhileItsConnectionResets(1_000);
+        Map<String, List<String>> byName = new java.util.HashMap<>();
+        for (String frame : cluster.frames) {
+            JsonObject presence = JSON.createReader(new StringReader(frame)).readObject();
+            byName.computeIfAbsent(presence.getString("who"), who -> new ArrayList<>()).add(presence.getString("type"));
+        }
+        byName.keySet().removeIf(name -> name.startsWith("watcher"));
+        assertFalse(byName.isEmpty(), "some viewers identified before their connection closed");
+        byName.forEach((name, types) -> assertEquals(List.of("join", "quit"), types, name));
+    }
+
+    /** A cluster of this server alone that keeps what it publishes to the others. */
+    private static final class Published extends OverLocalOnly {
+        final List<String> frames = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final Bus recording = new Bus() {
+            @Override
+            public void roomOpened(String room) {
+                local.roomOpened(room);
+            }
+
+            @Override
+            public void roomClosed(String room) {
+                local.roomClosed(room);
+            }
+
+            @Override
+            public void publish(String room, String frame) {
+                frames.add(frame);
+            }
+
+            @Override
+            public Reach sendTo(String room, String name, String frame) {
+                return local.sendTo(room, name, frame);
+            }
+        };
+
+        @Override
+        public Bus bus() {
+            return recording;
+        }
+    }
+
+    /** A cluster that is this server alone ({@link LocalOnly}) but for what a test overrides. */
+    private abstract static class OverLocalOnly implements Cluster {
+        final LocalOnly local = new LocalOnly();
+
+        @Override
+        public NameDirectory directory() {
+            return local;
         }
 
         @Override
