@@ -64,8 +64,10 @@ final class Commands {
     /**
      * Claims a name, or renames: the new name is claimed atomically first, then the old one
      * released and the new one announced in one step of the room, so a client is never without a
-     * name while renaming, is never seen under both, and a failed rename keeps the old one. With private rooms, taking a name needs a token ({@link TokenGate}). The others hear {@code quit}/{@code join} before the client gets its 300, so anyone
-     * who identifies after that 300 never hears an old {@code join}. Frames that others send the
+     * name while renaming, is never seen under both, and a failed rename keeps the old one. With
+     * private rooms, taking a name needs a token ({@link TokenGate}). The others hear
+     * {@code quit}/{@code join} before the client gets its 300, so anyone who identifies after
+     * that 300 never hears an old {@code join}. Frames that others send the
      * client from the moment its first name is claimed wait until its 300 is queued
      * ({@link Client#holdBack}): nothing reaches it before its 300, and a session's numbering starts
      * right after it. If the connection closed meanwhile, what the departure missed is let go

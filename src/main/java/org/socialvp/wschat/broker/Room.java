@@ -115,17 +115,13 @@ final class Room {
      * holds it (see {@link #whileHolding}) and its join has not gone out yet; from then on its
      * release is a departure the room hears. A name claimed by a renamer and handed over unannounced
      * with its session ({@link #handOver}) is announced by its new holder.
-     *
-     * @return whether {@code welcome} ran
      */
-    boolean announce(String name, Client client, Runnable welcome) {
-        synchronized (namesChanging) {
-            if (members.get(name) != client || !unannounced.remove(name)) {
-                return false;
+    void announce(String name, Client client, Runnable welcome) {
+        whileHolding(name, client, () -> {
+            if (unannounced.remove(name)) {
+                welcome.run();
             }
-            welcome.run();
-            return true;
-        }
+        });
     }
 
     /** What a release does while the name is still held ({@link #release(String, Client, Farewell)}). */
@@ -143,14 +139,9 @@ final class Room {
      * this one. Of callers racing to release one claim, exactly one runs {@code farewell}. It runs
      * under the room's lock, so it must only queue (a {@link Delivery.Batch}, sent after this
      * returns), never send or wait.
-     *
-     * @return whether {@code client} held the name and the room had heard it join: a quit is due
      */
-    boolean release(String name, Client client, Farewell farewell) {
-        synchronized (namesChanging) {
-            if (members.get(name) != client) {
-                return false;
-            }
+    void release(String name, Client client, Farewell farewell) {
+        whileHolding(name, client, () -> {
             boolean heard = !unannounced.remove(name);
             try {
                 farewell.say(heard);
@@ -158,8 +149,7 @@ final class Room {
                 members.remove(name, client);
                 gaveUpName(client);
             }
-            return heard;
-        }
+        });
     }
 
     /**
